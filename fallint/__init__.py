@@ -1,0 +1,15 @@
+"""fallint: a linter for fal.ai ``[tool.fal.apps]`` tables."""
+
+__version__ = "0.1.0"
+
+
+def check(paths=None, **options):
+    """Lint ``paths`` (default: the current directory); return the diagnostics.
+
+    Keyword options are those of :class:`fallint.engine.Options` (``select``,
+    ``ignore``, ``apps``, ``fail_on`` ...).  Raises
+    :class:`fallint.discovery.UsageError` for unusable paths.
+    """
+    from .engine import Options, check_paths
+
+    return check_paths(list(paths or []), Options(**options)).diagnostics

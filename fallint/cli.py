@@ -1,0 +1,216 @@
+"""The ``fallint`` command line.
+
+    fallint check [PATH ...]   lint the fal projects named by PATHs (default: .)
+    fallint rules              list every rule
+    fallint rule CODE          a rule's full documentation
+    fallint clean [PATH ...]   remove fallint's caches
+
+Exit codes: 0 clean, 1 diagnostics at or above the failure threshold,
+2 usage errors and unreadable input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+
+FORMATS = ("full", "concise", "json", "github", "sarif")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 2 (argparse's own convention)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"fallint: error: {message}\n")
+
+
+def _csv(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="fallint",
+        description="Lint the [tool.fal.apps] tables of fal.ai projects before `fal deploy`.",
+    )
+    parser.add_argument("--version", action="version", version=f"fallint {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    check = sub.add_parser("check", help="lint projects (default: the current directory)")
+    check.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="pyproject.toml files, directories, or any file of a project (as pre-commit passes them)",
+    )
+    check.add_argument("--app", action="append", metavar="KEY", help="only check this app (repeatable)")
+    check.add_argument(
+        "--output-format",
+        choices=FORMATS,
+        default=os.environ.get("FALLINT_OUTPUT_FORMAT") or None,
+        help="full (default), concise, json, github or sarif",
+    )
+    check.add_argument("--select", action="append", type=_csv, metavar="RULES",
+                       help="enable only these rules (codes, prefixes such as FAL5, or names); comma-separated")
+    check.add_argument("--extend-select", action="append", type=_csv, metavar="RULES",
+                       help="enable these rules in addition to the selected ones")
+    check.add_argument("--ignore", action="append", type=_csv, metavar="RULES",
+                       help="disable these rules (added to the configuration's ignore list)")
+    check.add_argument("--fail-on", choices=("error", "warning"),
+                       help="lowest severity that makes the exit code 1 (default: error)")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when problems are found")
+    check.add_argument("--statistics", action="store_true", help="show counts per rule instead of each diagnostic")
+    check.add_argument("-q", "--quiet", action="store_true", help="print diagnostics only, no summary")
+    check.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+    check.add_argument("--cache-dir", metavar="DIR", help="where to keep the cache (default: .fallint_cache/ in each project)")
+    check.add_argument("--jobs", "-j", type=int, metavar="N",
+                       help="worker processes for parsing Python files (default: automatic; 1 = serial)")
+
+    rules = sub.add_parser("rules", help="list every rule")
+    rules.add_argument("--output-format", choices=("table", "json", "markdown"), default="table")
+
+    rule = sub.add_parser("rule", help="show a rule's documentation")
+    rule.add_argument("code", metavar="CODE", help="a rule code (FAL503) or name (unknown-machine-type)")
+
+    clean = sub.add_parser("clean", help="remove fallint's cache directories")
+    clean.add_argument("paths", nargs="*", metavar="PATH")
+    clean.add_argument("--cache-dir", metavar="DIR")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "check":
+            return _check(args, parser)
+        if args.command == "rules":
+            return _rules(args)
+        if args.command == "rule":
+            return _rule(args)
+        if args.command == "clean":
+            return _clean(args)
+        parser.print_help(sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("fallint: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 1
+
+
+def _flatten(lists: list[list[str]] | None) -> list[str] | None:
+    if lists is None:
+        return None
+    return [x for sub in lists for x in sub]
+
+
+def _check(args, parser) -> int:
+    from .engine import Options, UsageError, check_paths, exit_code, print_internal
+    from .registry import resolve_selector
+
+    select, extend, ignore = _flatten(args.select), _flatten(args.extend_select), _flatten(args.ignore)
+    for sel in (select or []) + (extend or []) + (ignore or []):
+        if resolve_selector(sel) is None:
+            parser.exit(2, f"fallint: error: `{sel}` names no rule (see `fallint rules`)\n")
+    if args.jobs is not None and args.jobs < 1:
+        parser.exit(2, "fallint: error: --jobs must be at least 1\n")
+    project_options = {"no_cache": args.no_cache, "cache_dir": args.cache_dir, "jobs": args.jobs}
+    options = Options(
+        select=select,
+        extend_select=extend,
+        ignore=ignore,
+        fail_on=args.fail_on,
+        apps=args.app,
+        project_options=project_options,
+    )
+    cwd = Path(os.getcwd())
+    try:
+        result = check_paths(args.paths, options, cwd)
+    except UsageError as exc:
+        print(f"fallint: error: {exc}", file=sys.stderr)
+        return 2
+    if args.app:
+        known = {a.key for p in result.projects for a in p.all_apps}
+        missing = [a for a in args.app if a not in known]
+        if missing and result.projects:
+            print(f"fallint: warning: no app named {', '.join(missing)} in the checked projects", file=sys.stderr)
+
+    from .reporters import RunSummary, render, use_color
+
+    fmt = args.output_format or "full"
+    text = render(
+        result.diagnostics,
+        fmt,
+        cwd=cwd,
+        color=use_color(sys.stdout),
+        summary=RunSummary(projects=len(result.projects), apps=result.apps_checked),
+        statistics=args.statistics,
+        quiet=args.quiet,
+        read_lines=result.files.lines if result.files else None,
+    )
+    sys.stdout.write(text)
+    sys.stdout.flush()
+    print_internal(result)
+    return exit_code(result, args.exit_zero)
+
+
+def _rules(args) -> int:
+    from .registry import all_rules
+
+    rules = all_rules()
+    if args.output_format == "json":
+        import json
+
+        data = [
+            {"code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary}
+            for r in rules
+        ]
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+    elif args.output_format == "markdown":
+        from .docs import render_rules_md
+
+        sys.stdout.write(render_rules_md())
+    else:
+        width = max(len(r.name) for r in rules)
+        for r in rules:
+            sys.stdout.write(f"{r.code}  {r.name:<{width}}  {r.severity:<7}  {r.summary}\n")
+    return 0
+
+
+def _rule(args) -> int:
+    from .docs import render_rule
+    from .registry import get_rule
+
+    rule = get_rule(args.code)
+    if rule is None:
+        from .registry import all_rules
+        from .suggest import did_you_mean
+
+        names = [r.code for r in all_rules()] + [r.name for r in all_rules()]
+        hint = did_you_mean(args.code, names)
+        extra = f"; did you mean `{hint}`?" if hint else ""
+        print(f"fallint: error: no rule `{args.code}`{extra}", file=sys.stderr)
+        return 2
+    sys.stdout.write(render_rule(rule))
+    return 0
+
+
+def _clean(args) -> int:
+    try:
+        from .cache import clean
+    except ImportError:  # pragma: no cover - cache not built yet
+        print("fallint: nothing to clean", file=sys.stderr)
+        return 0
+    return clean(args.paths or ["."], cache_dir=args.cache_dir)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,188 @@
+"""``[tool.fallint]`` configuration and rule selection.
+
+Everywhere a rule is named (CLI flags, config, inline comments) a selector
+may be a code (``FAL503``), a code prefix (``FAL5``, ``FAL``), a kebab name
+(``unknown-machine-type``) or ``ALL``.
+
+Problems with the configuration never raise: they are collected as
+:class:`ConfigProblem` values (key path, message) that a 9xx rule turns
+into diagnostics.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .diagnostics import ERROR, SEVERITIES, WARNING
+from .registry import resolve_selector
+
+KNOWN_KEYS = (
+    "select",
+    "extend-select",
+    "ignore",
+    "per-app-ignores",
+    "extra-machine-types",
+    "fail-on",
+)
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    keypath: tuple  # absolute key path in pyproject.toml
+    message: str
+    part: str = "value"
+    help: str | None = None
+
+
+@dataclass
+class Config:
+    select: list[str] | None = None  # selectors; None = everything
+    extend_select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    per_app_ignores: dict[str, list[str]] = field(default_factory=dict)
+    extra_machine_types: list[str] = field(default_factory=list)
+    fail_on: str | None = None
+    problems: list[ConfigProblem] = field(default_factory=list)
+
+
+BASE = ("tool", "fallint")
+
+
+def parse_config(raw: object) -> Config:
+    """Turn the ``[tool.fallint]`` table into a :class:`Config` plus problems."""
+    cfg = Config()
+    if raw is None:
+        return cfg
+    if not isinstance(raw, dict):
+        cfg.problems.append(ConfigProblem(BASE, "[tool.fallint] must be a table"))
+        return cfg
+    for key, value in raw.items():
+        path = BASE + (key,)
+        norm = key.replace("_", "-")
+        if norm not in KNOWN_KEYS:
+            from .suggest import did_you_mean
+
+            hint = did_you_mean(norm, KNOWN_KEYS)
+            cfg.problems.append(
+                ConfigProblem(
+                    path,
+                    f"unknown fallint setting `{key}`" + (f"; did you mean `{hint}`?" if hint else ""),
+                    part="key",
+                    help=f"known settings: {', '.join(KNOWN_KEYS)}",
+                )
+            )
+            continue
+        if norm in ("select", "extend-select"):
+            sel = _selector_list(value, path, cfg)
+            if sel is not None:
+                if norm == "select":
+                    cfg.select = sel
+                else:
+                    cfg.extend_select = sel
+        elif norm == "ignore":
+            if isinstance(value, dict):
+                for code, reason in value.items():
+                    if not isinstance(reason, str):
+                        cfg.problems.append(
+                            ConfigProblem(path + (code,), "the reason for an ignore must be a string")
+                        )
+                    if _check_selector(code, path + (code,), cfg, part="key"):
+                        cfg.ignore.append(code)
+            else:
+                sel = _selector_list(value, path, cfg)
+                if sel is not None:
+                    cfg.ignore = sel
+        elif norm == "per-app-ignores":
+            if not isinstance(value, dict):
+                cfg.problems.append(
+                    ConfigProblem(path, "per-app-ignores must be a table of app key -> list of rules")
+                )
+                continue
+            for app, sels in value.items():
+                sel = _selector_list(sels, path + (app,), cfg)
+                if sel is not None:
+                    cfg.per_app_ignores[app] = sel
+        elif norm == "extra-machine-types":
+            if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                cfg.extra_machine_types = list(value)
+            else:
+                cfg.problems.append(ConfigProblem(path, "extra-machine-types must be a list of strings"))
+        elif norm == "fail-on":
+            if value in SEVERITIES:
+                cfg.fail_on = value
+            else:
+                cfg.problems.append(
+                    ConfigProblem(path, f"fail-on must be \"{ERROR}\" or \"{WARNING}\", not {value!r}")
+                )
+    return cfg
+
+
+def _selector_list(value: object, path: tuple, cfg: Config) -> list[str] | None:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        cfg.problems.append(ConfigProblem(path, "must be a list of rule codes, prefixes or names"))
+        return None
+    out = []
+    for i, sel in enumerate(value):
+        if _check_selector(sel, path + (i,), cfg):
+            out.append(sel)
+    return out
+
+
+def _check_selector(sel: str, path: tuple, cfg: Config, part: str = "value") -> bool:
+    if resolve_selector(sel) is None:
+        cfg.problems.append(
+            ConfigProblem(
+                path,
+                f"`{sel}` names no fallint rule",
+                part=part,
+                help="use a code (FAL503), a prefix (FAL5) or a rule name; see `fallint rules`",
+            )
+        )
+        return False
+    return True
+
+
+def expand(selectors: list[str]) -> set[str]:
+    out: set[str] = set()
+    for sel in selectors:
+        out.update(resolve_selector(sel) or ())
+    return out
+
+
+@dataclass
+class Selection:
+    """The effective rule set for one project (config merged with CLI overrides)."""
+
+    enabled: set[str]
+    per_app_disabled: dict[str, set[str]]
+    fail_on: str
+
+    def active(self, code: str, app: str | None) -> bool:
+        if code not in self.enabled:
+            return False
+        if app is not None and code in self.per_app_disabled.get(app, ()):
+            return False
+        return True
+
+
+def selection(
+    cfg: Config,
+    *,
+    cli_select: list[str] | None = None,
+    cli_extend_select: list[str] | None = None,
+    cli_ignore: list[str] | None = None,
+    cli_fail_on: str | None = None,
+) -> Selection:
+    from .registry import iter_codes
+
+    base = cli_select if cli_select is not None else cfg.select
+    enabled = expand(base) if base is not None else set(iter_codes())
+    enabled |= expand(cfg.extend_select)
+    enabled |= expand(cli_extend_select or [])
+    enabled -= expand(cfg.ignore)
+    enabled -= expand(cli_ignore or [])
+    per_app = {app: expand(sels) for app, sels in cfg.per_app_ignores.items()}
+    fail_on = cli_fail_on or cfg.fail_on or ERROR
+    return Selection(enabled, per_app, fail_on)

@@ -1,0 +1,238 @@
+"""The rule engine: projects in, diagnostics out.
+
+load the tables (with positions) -> build a model of each app -> every
+registered rule inspects the model -> selection, per-app ignores and inline
+suppressions filter the result.  The engine knows no rule by name: rules
+with ``phase = "post"`` run after suppression and may look at
+``project.suppressions`` (to report unused ones, for instance).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Selection, selection
+from .diagnostics import SEVERITY_RANK, Diagnostic
+from .discovery import UsageError, mentions_fal, resolve_targets
+from .files import FileCache
+from .project import Project, load_project
+from .suppress import Suppression, line_suppressions, parse_comment
+
+
+@dataclass
+class Options:
+    select: list[str] | None = None
+    extend_select: list[str] | None = None
+    ignore: list[str] | None = None
+    fail_on: str | None = None
+    apps: list[str] | None = None
+    #: run-wide knobs handed to projects (cache directory, parallelism ...)
+    project_options: dict = field(default_factory=dict)
+
+
+@dataclass
+class RunResult:
+    diagnostics: list[Diagnostic]
+    projects: list[Project]
+    apps_checked: int
+    failed: bool
+    internal_errors: list[str] = field(default_factory=list)
+    files: FileCache | None = None
+
+
+def check_paths(paths: list[str], options: Options | None = None, cwd: Path | None = None) -> RunResult:
+    """Lint the projects named by ``paths`` (see :mod:`fallint.discovery`).
+
+    Raises :class:`~fallint.discovery.UsageError` for paths that cannot be used.
+    """
+    options = options or Options()
+    cwd = cwd or Path(os.getcwd())
+    files = FileCache()
+    targets = resolve_targets(paths, cwd)
+    app_filter = frozenset(options.apps) if options.apps else None
+
+    projects: dict[Path, Project] = {}
+    order: list[Path] = []
+
+    def load(pp: Path) -> Project:
+        key = Path(os.path.realpath(pp))
+        proj = projects.get(key)
+        if proj is None:
+            proj = load_project(pp, files, app_filter)
+            proj.options = options.project_options
+            projects[key] = proj
+        return proj
+
+    chosen: list[Path] = []
+    for kind, path, candidates in targets:
+        for cand in candidates:
+            proj = load(cand)
+            if _has_fal(proj):
+                key = Path(os.path.realpath(cand))
+                if key not in chosen:
+                    chosen.append(key)
+                if kind == "file":
+                    break
+        if kind == "pyproject" and candidates and not _has_fal(load(candidates[0])):
+            pass  # a pyproject without [tool.fal]: nothing to lint (pre-commit passes them all)
+
+    diagnostics: list[Diagnostic] = []
+    internal: list[str] = []
+    apps = 0
+    failed = False
+    linted = []
+    for key in chosen:
+        proj = projects[key]
+        linted.append(proj)
+        sel = selection(
+            proj.config,
+            cli_select=options.select,
+            cli_extend_select=options.extend_select,
+            cli_ignore=options.ignore,
+            cli_fail_on=options.fail_on,
+        )
+        diags, errs = check_project(proj, sel)
+        internal.extend(errs)
+        apps += len(proj.apps)
+        threshold = SEVERITY_RANK[sel.fail_on]
+        if any(SEVERITY_RANK[d.severity] >= threshold for d in diags):
+            failed = True
+        diagnostics.extend(diags)
+    diagnostics.sort(key=lambda d: d.sort_key(cwd))
+    return RunResult(diagnostics, linted, apps, failed, internal, files)
+
+
+def _has_fal(proj: Project) -> bool:
+    tool = proj.data.get("tool")
+    if isinstance(tool, dict) and "fal" in tool:
+        return True
+    if proj.load_errors:
+        # broken TOML: lint it if it looks like a fal project; an undecodable
+        # file (binary, not UTF-8, unreadable) is reported whatever it holds
+        return mentions_fal(proj.text) if proj.text else True
+    return False
+
+
+def check_project(project: Project, sel: Selection) -> tuple[list[Diagnostic], list[str]]:
+    from .registry import all_rules
+
+    rules = [cls() for cls in all_rules()]
+    project.selection = sel
+    internal: list[str] = []
+    raw: list[Diagnostic] = []
+    post = []
+    for rule in rules:
+        if rule.code not in sel.enabled:
+            continue
+        if getattr(rule, "phase", "main") == "post":
+            post.append(rule)
+            continue
+        raw.extend(_run_rule(rule, project, internal))
+
+    kept = [d for d in _dedupe(raw) if sel.active(d.code, d.app) and project.selected(d.app)]
+    kept = _apply_suppressions(project, kept, sel)
+    for rule in post:
+        kept.extend(
+            d for d in _run_rule(rule, project, internal) if sel.active(d.code, d.app)
+        )
+    return kept, internal
+
+
+def _run_rule(rule, project: Project, internal: list[str]) -> list[Diagnostic]:
+    try:
+        return list(rule.check_project(project))
+    except Exception as exc:  # a bug in a rule must not hide the others
+        if os.environ.get("FALLINT_DEBUG"):
+            raise
+        internal.append(
+            f"internal error in rule {rule.code} ({rule.name}) on {project.pyproject_path}: "
+            f"{type(exc).__name__}: {exc}"
+        )
+        return []
+
+
+def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
+    seen = set()
+    out = []
+    for d in diags:
+        k = (d.code, d.location, d.message, d.app)
+        if k not in seen:
+            seen.add(k)
+            out.append(d)
+    return out
+
+
+# -- suppressions -----------------------------------------------------------------
+
+
+def toml_suppressions(project: Project) -> list[Suppression]:
+    """Every ``# fallint: ignore`` comment in the project's pyproject.toml."""
+    if "fallint" not in project.text:
+        return []  # cheap: no need to build the position index
+    index = project.index
+    header_lines = {}
+    for app in project.all_apps:
+        line = index.header_line(app.path)
+        if line is not None:
+            header_lines[line] = app.key
+    out = []
+    for c in index.comments:
+        s = parse_comment(project.pyproject_path, c.line, c.column, c.text)
+        if s is not None:
+            s.app = header_lines.get(c.line)
+            out.append(s)
+    return out
+
+
+def _apply_suppressions(project: Project, diags: list[Diagnostic], sel: Selection) -> list[Diagnostic]:
+    sups = toml_suppressions(project)
+    project.suppressions = sups
+    by_line: dict[int, list[Suppression]] = {}
+    by_app: dict[str, list[Suppression]] = {}
+    for s in sups:
+        by_line.setdefault(s.line, []).append(s)
+        if s.app is not None:
+            by_app.setdefault(s.app, []).append(s)
+    pyproject = project.pyproject_path
+    other: dict[tuple[Path, int], Suppression | None] = {}
+    out = []
+    for d in diags:
+        loc = d.location
+        hits: list[Suppression] = []
+        if loc.path == pyproject:
+            hits = [s for s in by_line.get(loc.line, ()) if s.covers(d.code)]
+        else:
+            k = (loc.path, loc.line)
+            if k not in other:
+                lines = project.files.lines(loc.path) or []
+                other[k] = line_suppressions(loc.path, lines, loc.line)
+            s = other[k]
+            if s is not None and s.covers(d.code):
+                hits = [s]
+        if d.app is not None:
+            hits += [s for s in by_app.get(d.app, ()) if s.covers(d.code)]
+        if hits:
+            for s in hits:
+                s.used = True
+            continue
+        out.append(d)
+    return out
+
+
+def exit_code(result: RunResult, exit_zero: bool = False) -> int:
+    if result.internal_errors:
+        return 2
+    if exit_zero:
+        return 0
+    return 1 if result.failed else 0
+
+
+def print_internal(result: RunResult) -> None:
+    for msg in result.internal_errors:
+        print(f"fallint: {msg}", file=sys.stderr)
+
+
+__all__ = ["Options", "RunResult", "check_paths", "check_project", "UsageError", "exit_code"]

@@ -1,0 +1,130 @@
+"""Reading files once per run, safely.
+
+Every file fallint looks at (pyproject, Dockerfiles, .dockerignore,
+requirement files, Python sources) goes through one :class:`FileCache`, so
+each is read at most once per run, and every failure (missing, a directory,
+permission denied, symlink loop, too large, binary, not UTF-8) comes back
+as a value, never an exception.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_BYTES = 10 * 1024 * 1024  # 10 MiB: larger files are refused, not read
+
+
+@dataclass(frozen=True)
+class TextFile:
+    path: Path
+    text: str | None = None
+    #: "missing" | "directory" | "unreadable" | "too-large" | "binary" | "not-utf8"
+    error: str | None = None
+    message: str | None = None
+    #: for not-utf8: 1-based line/column of the first bad byte
+    line: int = 1
+    column: int = 1
+
+    @property
+    def ok(self) -> bool:
+        return self.text is not None
+
+    def lines(self) -> list[str]:
+        return self.text.splitlines() if self.text is not None else []
+
+
+def read_text(path: Path, max_bytes: int = MAX_BYTES) -> TextFile:
+    """Read ``path`` as UTF-8 text (BOM allowed); errors are values."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return TextFile(path, error="missing", message="file does not exist")
+    except OSError as exc:
+        return TextFile(path, error="unreadable", message=_os_message(exc))
+    import stat as _stat
+
+    if _stat.S_ISDIR(st.st_mode):
+        return TextFile(path, error="directory", message="is a directory, not a file")
+    if not _stat.S_ISREG(st.st_mode):
+        return TextFile(path, error="unreadable", message="is not a regular file")
+    if st.st_size > max_bytes:
+        return TextFile(
+            path,
+            error="too-large",
+            message=f"is {st.st_size:,} bytes; files over {max_bytes:,} bytes are not read",
+        )
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        return TextFile(path, error="unreadable", message=_os_message(exc))
+    if len(data) > max_bytes:
+        return TextFile(path, error="too-large", message=f"is larger than {max_bytes:,} bytes")
+    return decode(path, data)
+
+
+def decode(path: Path, data: bytes) -> TextFile:
+    if b"\x00" in data[:8192] or b"\x00" in data:
+        offset = data.index(b"\x00")
+        line, col = _line_col(data, offset)
+        return TextFile(
+            path,
+            error="binary",
+            message="is a binary file (contains NUL bytes), not text",
+            line=line,
+            column=col,
+        )
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _line_col(data, exc.start)
+        return TextFile(
+            path,
+            error="not-utf8",
+            message=f"is not valid UTF-8 (byte 0x{data[exc.start]:02x} at line {line}, column {col})",
+            line=line,
+            column=col,
+        )
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    return TextFile(path, text=text)
+
+
+def _line_col(data: bytes, offset: int) -> tuple[int, int]:
+    line = data.count(b"\n", 0, offset) + 1
+    start = data.rfind(b"\n", 0, offset) + 1
+    col = len(data[start:offset].decode("utf-8", errors="replace")) + 1
+    return line, col
+
+
+def _os_message(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "cannot be read: too many levels of symbolic links (a symlink loop?)"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "cannot be read: permission denied"
+    return f"cannot be read: {exc.strerror or exc}"
+
+
+class FileCache:
+    """Per-run memo of :func:`read_text` results, keyed by absolute path."""
+
+    def __init__(self) -> None:
+        self._files: dict[Path, TextFile] = {}
+        self.reads = 0
+
+    def read(self, path: Path) -> TextFile:
+        key = Path(os.path.abspath(path))
+        hit = self._files.get(key)
+        if hit is None:
+            self.reads += 1
+            hit = self._files[key] = read_text(key)
+        return hit
+
+    def lines(self, path: Path) -> list[str] | None:
+        f = self.read(path)
+        return f.lines() if f.ok else None

@@ -1,0 +1,308 @@
+"""Loading a project: pyproject.toml -> values (tomli) + positions -> app models.
+
+A :class:`Project` is one ``pyproject.toml`` with a ``[tool.fal]`` table.
+Its :attr:`Project.apps` are the well-formed app tables, each an
+:class:`App` that rules inspect.  Broken TOML does not hide the rest of the
+file: the loader reports each syntax error, blanks the statement that
+failed and parses again, and the apps touched by a blanked region are left
+out (their syntax error is their diagnostic).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from .config import Config, parse_config
+from .files import FileCache, TextFile
+from .tomlpos import TomlIndex
+
+APPS_PATH = ("tool", "fal", "apps")
+MAX_RECOVERY = 50
+
+_KEY_START = r"(?:[A-Za-z0-9_-]|\"[^\"\n]*\"\s*[.\]]|'[^'\n]*'\s*[.\]])"
+_HEADER_COL0_RE = re.compile(r"^\[\[?\s*" + _KEY_START)
+_HEADER_INDENTED_RE = re.compile(r"^\s+\[\[?\s*[A-Za-z_-]")
+_STATEMENT_RE = re.compile(r"^(?:[A-Za-z0-9_-]+|\"[^\"\n]*\"|'[^'\n]*')\s*(?:\.|=)")
+
+
+@dataclass(frozen=True)
+class LoadError:
+    """A problem reading or parsing the pyproject itself."""
+
+    message: str
+    line: int
+    column: int
+    kind: str  # "syntax" | "not-utf8" | "binary" | "too-large" | "unreadable" | ...
+
+
+@dataclass
+class App:
+    key: str
+    table: dict
+    project: "Project"
+
+    @property
+    def path(self) -> tuple:
+        return APPS_PATH + (self.key,)
+
+    def get(self, *path: Any, default: Any = None) -> Any:
+        cur: Any = self.table
+        for part in path:
+            if isinstance(part, int):
+                if not isinstance(cur, list) or part >= len(cur):
+                    return default
+                cur = cur[part]
+            else:
+                if not isinstance(cur, dict) or part not in cur:
+                    return default
+                cur = cur[part]
+        return cur
+
+    def has(self, *path: Any) -> bool:
+        sentinel = object()
+        return self.get(*path, default=sentinel) is not sentinel
+
+    def span(self, *path: Any, part: str = "value"):
+        return self.project.index.span(self.path + tuple(path), part)
+
+    @property
+    def deployed_name(self) -> str:
+        name = self.table.get("name")
+        return name if isinstance(name, str) else self.key
+
+    def resolve_path(self, rel: str) -> Path:
+        """A path from the TOML, relative to the pyproject directory (absolute stays)."""
+        p = Path(rel).expanduser()
+        return p if p.is_absolute() else self.project.root / p
+
+
+@dataclass
+class Project:
+    pyproject_path: Path
+    files: FileCache
+    text: str = ""
+    data: dict = field(default_factory=dict)
+    load_errors: list[LoadError] = field(default_factory=list)
+    #: app keys whose table overlapped a syntax error (skipped by app rules)
+    broken_apps: set[str] = field(default_factory=set)
+    #: True when a syntax error could not be attributed to one app
+    partially_broken: bool = False
+    #: limit the run to these app keys (None = all)
+    app_filter: frozenset[str] | None = None
+    #: run-wide options (cache, jobs...) set by the engine
+    options: dict = field(default_factory=dict)
+    #: inline suppression comments, filled in by the engine
+    suppressions: list = field(default_factory=list)
+    #: the effective rule selection, set by the engine
+    selection: Any = None
+
+    @property
+    def root(self) -> Path:
+        return self.pyproject_path.parent
+
+    @cached_property
+    def index(self) -> TomlIndex:
+        return TomlIndex(self.pyproject_path, self.text)
+
+    @property
+    def fal(self) -> Any:
+        tool = self.data.get("tool")
+        return tool.get("fal") if isinstance(tool, dict) else None
+
+    @property
+    def apps_table(self) -> Any:
+        fal = self.fal
+        return fal.get("apps") if isinstance(fal, dict) else None
+
+    @cached_property
+    def all_apps(self) -> list[App]:
+        """Every app whose value is a table and that parsed cleanly (ignores --app)."""
+        table = self.apps_table
+        if not isinstance(table, dict):
+            return []
+        return [
+            App(key, value, self)
+            for key, value in table.items()
+            if isinstance(value, dict) and key not in self.broken_apps
+        ]
+
+    @cached_property
+    def apps(self) -> list[App]:
+        """The apps rules check: well-formed, and selected by ``--app``."""
+        if self.app_filter is None:
+            return list(self.all_apps)
+        return [a for a in self.all_apps if a.key in self.app_filter]
+
+    def selected(self, key: str | None) -> bool:
+        return key is None or self.app_filter is None or key in self.app_filter
+
+    @cached_property
+    def config(self) -> Config:
+        tool = self.data.get("tool")
+        raw = tool.get("fallint") if isinstance(tool, dict) else None
+        return parse_config(raw)
+
+    def read(self, path: Path) -> TextFile:
+        return self.files.read(path)
+
+    @cached_property
+    def sources(self):
+        """The project's Python sources (lazy: importing the analysis costs time)."""
+        from .pysource.resolve import SourceProject
+
+        return SourceProject(self.root, self.layout, **self.options.get("source_kwargs", {}))
+
+    @cached_property
+    def layout(self):
+        from .pysource.layout import project_layout
+
+        return project_layout(self.root, self.data)
+
+
+def load_project(
+    pyproject_path: Path, files: FileCache, app_filter: frozenset[str] | None = None
+) -> Project:
+    project = Project(pyproject_path=pyproject_path, files=files, app_filter=app_filter)
+    tf = files.read(pyproject_path)
+    if not tf.ok:
+        project.load_errors.append(
+            LoadError(f"{pyproject_path.name} {tf.message}", tf.line, tf.column, tf.error or "unreadable")
+        )
+        project.partially_broken = True
+        return project
+    project.text = tf.text or ""
+    project.data = _parse_with_recovery(project)
+    return project
+
+
+def _parse_with_recovery(project: Project) -> dict:
+    import tomli
+
+    lines = project.text.split("\n")
+    blanked: list[tuple[int, int]] = []
+    for _ in range(MAX_RECOVERY):
+        try:
+            data = tomli.loads("\n".join(lines))
+        except tomli.TOMLDecodeError as exc:
+            lineno = getattr(exc, "lineno", None) or 1
+            colno = getattr(exc, "colno", None) or 1
+            msg = getattr(exc, "msg", None) or str(exc)
+            if lineno > len(lines):
+                lineno = len(lines)
+            # tomli reports some errors (e.g. a missing value) at the start of
+            # the next line; point at the end of the offending line instead.
+            if colno == 1 and lineno > 1 and not lines[lineno - 1].strip():
+                lineno -= 1
+                colno = len(lines[lineno - 1].rstrip()) + 1
+            if "overwrite" in msg or "declare" in msg:
+                # tomli points after the value of a duplicate key: point at the key
+                line = lines[lineno - 1]
+                colno = len(line) - len(line.lstrip()) + 1
+            project.load_errors.append(LoadError(f"invalid TOML: {msg}", lineno, colno, "syntax"))
+            start, end = _statement_region(lines, lineno - 1)
+            if all(not lines[i].strip() for i in range(start, end)):
+                break  # nothing left to blank: give up
+            for i in range(start, end):
+                lines[i] = ""
+            blanked.append((start, end))
+            continue
+        _attribute_broken(project, blanked)
+        return data
+    project.partially_broken = True
+    return {}
+
+
+def _is_header(line: str) -> bool:
+    """A ``[table]`` / ``[[array]]`` header line (not an array element on its own line)."""
+    return bool(_HEADER_COL0_RE.match(line) or _HEADER_INDENTED_RE.match(line))
+
+
+def _is_statement_start(line: str) -> bool:
+    return _is_header(line) or bool(_STATEMENT_RE.match(line))
+
+
+def _statement_region(lines: list[str], idx: int) -> tuple[int, int]:
+    """The lines of the statement (pair or header section start) around line ``idx``."""
+    start = idx
+    while start > 0 and not _is_statement_start(lines[start]) and lines[start - 1].strip() != "":
+        start -= 1
+    if not _is_statement_start(lines[start]):
+        # walk further up over blank lines only if we are inside a multi-line value
+        j = start
+        while j > 0 and not _is_statement_start(lines[j]):
+            j -= 1
+        if _is_statement_start(lines[j]) and not _is_header(lines[j]):
+            start = j
+    end = idx + 1
+    if _is_header(lines[start]):
+        # a broken header: drop its whole section
+        while end < len(lines) and not _is_header(lines[end]):
+            end += 1
+    else:
+        while end < len(lines) and not _is_statement_start(lines[end]):
+            end += 1
+    return start, end
+
+
+def _attribute_broken(project: Project, blanked: list[tuple[int, int]]) -> None:
+    if not blanked:
+        return
+    import tomli
+
+    lines = project.text.split("\n")
+    for start, end in blanked:
+        # the governing header
+        header: tuple = ()
+        for i in range(start, -1, -1):
+            if _is_header(lines[i]):
+                header = _parse_header(lines[i]) or ()
+                if i == start:
+                    header = header  # the broken line is the header itself
+                break
+        keys: list[tuple] = []
+        if header[: len(APPS_PATH)] == APPS_PATH and len(header) > len(APPS_PATH):
+            keys.append(header)
+        else:
+            for i in range(start, end):
+                line = lines[i]
+                m = re.match(r"^\s*((?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*'))*)\s*=", line)
+                if m:
+                    try:
+                        parsed = tomli.loads(f"{m.group(1)} = 0")
+                    except tomli.TOMLDecodeError:
+                        continue
+                    keys.append(header + _flatten_first(parsed))
+        found = False
+        for path in keys:
+            if path[: len(APPS_PATH)] == APPS_PATH and len(path) > len(APPS_PATH):
+                project.broken_apps.add(path[len(APPS_PATH)])
+                found = True
+        if not found and (header[:2] == ("tool", "fal") or not keys):
+            project.partially_broken = True
+
+
+def _parse_header(line: str) -> tuple | None:
+    import tomli
+
+    text = line.strip()
+    if "#" in text:
+        text = text[: text.rindex("]") + 1] if "]" in text else text
+    array = text.startswith("[[")
+    try:
+        parsed = tomli.loads(text + ("\n" if not array else "\n"))
+    except tomli.TOMLDecodeError:
+        return None
+    return _flatten_first(parsed)
+
+
+def _flatten_first(d: Any) -> tuple:
+    out: list = []
+    while isinstance(d, dict) and len(d) == 1:
+        (k, v), = d.items()
+        out.append(k)
+        d = v[0] if isinstance(v, list) and v and isinstance(v[0], dict) else v
+    return tuple(out)

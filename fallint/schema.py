@@ -1,0 +1,134 @@
+"""What fal 1.83.0 accepts in ``[tool.fal.apps.<key>]``, as data.
+
+Source: ``../shared/fal-apps-reference.md`` and fal's ``cli/_utils.py``,
+``container.py`` and ``sdk.py``.  Rules read these tables; nothing here
+reports anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A value type: a predicate plus how to say it in a message."""
+
+    name: str
+    check: Callable[[Any], bool]
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_str_list(v: Any) -> bool:
+    return isinstance(v, list) and all(isinstance(x, str) for x in v)
+
+
+STR = Kind("a string", lambda v: isinstance(v, str))
+INT = Kind("an integer", _is_int)
+BOOL = Kind("a boolean (true or false)", lambda v: isinstance(v, bool))
+TABLE = Kind("a table", lambda v: isinstance(v, dict))
+STR_LIST = Kind("a list of strings", _is_str_list)
+STR_OR_STR_LIST = Kind("a string or a list of strings", lambda v: isinstance(v, str) or _is_str_list(v))
+REQUIREMENTS = Kind(
+    "a list of strings or a list of lists of strings",
+    lambda v: isinstance(v, list)
+    and (all(isinstance(x, str) for x in v) or all(_is_str_list(x) for x in v)),
+)
+STR_TABLE = Kind("a table of strings", lambda v: isinstance(v, dict) and all(isinstance(x, str) for x in v.values()))
+
+INT_KEYS = (
+    "min_concurrency",
+    "max_concurrency",
+    "max_multiplexing",
+    "concurrency_buffer",
+    "concurrency_buffer_perc",
+    "scaling_delay",
+    "request_timeout",
+    "request_start_timeout",
+    "startup_timeout",
+    "keep_alive",
+    "termination_grace_period_seconds",
+    "num_gpus",
+)
+
+APP_KEYS: dict[str, Kind] = {
+    "ref": STR,
+    "python_entry_point": STR,
+    "name": STR,
+    "auth": STR,
+    "team": STR,
+    "deployment_strategy": STR,
+    "app_scale_settings": BOOL,
+    "no_scale": BOOL,
+    "requirements": REQUIREMENTS,
+    "requirements_context_dir": STR,
+    "python_version": STR,
+    "machine_type": STR_OR_STR_LIST,
+    "regions": STR_LIST,
+    **{k: INT for k in INT_KEYS},
+    "private_logs": BOOL,
+    "exposed_port": INT,
+    "metrics_port": INT,
+    "app_files": STR_LIST,
+    "app_files_ignore": STR_LIST,
+    "app_files_context_dir": STR,
+    "skip_retry_conditions": STR_LIST,
+    "retry_config": TABLE,
+    "secrets": STR_LIST,
+    "data_mounts": STR_LIST,
+    "health_check": TABLE,
+    "image": TABLE,
+    "_scheduler": STR,
+    "_scheduler_options": TABLE,
+}
+
+HEALTH_CHECK_KEYS: dict[str, Kind] = {
+    "path": STR,
+    "start_period_seconds": INT,
+    "timeout_seconds": INT,
+    "failure_threshold": INT,
+    "call_regularly": BOOL,
+    "method": STR,
+}
+
+IMAGE_KEYS: dict[str, Kind] = {
+    "dockerfile": STR,
+    "image": STR,
+    "build_args": STR_TABLE,
+    "secrets": STR_TABLE,
+    "registries": TABLE,
+    "entrypoint": STR_OR_STR_LIST,
+    "cmd": STR_OR_STR_LIST,
+}
+
+REGISTRY_KEYS: dict[str, Kind] = {"username": STR, "password": STR}
+RETRY_ENTRY_KEYS: dict[str, Kind] = {"retries": INT}
+
+AUTH_MODES = ("private", "public", "shared")
+DEPLOYMENT_STRATEGIES = ("rolling", "recreate")
+REGIONS = ("us-west", "us-central", "us-east", "eu-north", "eu-west")
+RETRY_CONDITIONS = ("timeout", "server_error", "connection_error")
+
+#: keys under [tool.fal] that fal reads (after normalising `--` and `-`)
+FAL_TOP_KEYS = ("apps",)
+
+CPU_MACHINE_TYPES = ("XS", "S", "M", "L", "XL")
+GPU_MACHINE_TYPES = (
+    "GPU-A6000",
+    "GPU-A100",
+    "GPU-H100",
+    "GPU-H200",
+    "GPU-B200",
+    "GPU-L40",
+    "GPU-RTX4090",
+    "GPU-RTX5090",
+)
+MACHINE_TYPES = CPU_MACHINE_TYPES + GPU_MACHINE_TYPES
+
+PORT_KEYS = ("exposed_port", "metrics_port")
+#: integers fal passes on that cannot meaningfully be negative
+NON_NEGATIVE_KEYS = INT_KEYS
