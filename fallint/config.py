@@ -121,7 +121,8 @@ def _selector_list(value: object, path: tuple, cfg: Config) -> list[str] | None:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        cfg.problems.append(ConfigProblem(path, "must be a list of rule codes, prefixes or names"))
+        name = ".".join(str(p) for p in path[len(BASE):])
+        cfg.problems.append(ConfigProblem(path, f"`{name}` must be a list of rule codes, prefixes or names"))
         return None
     out = []
     for i, sel in enumerate(value):

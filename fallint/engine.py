@@ -170,7 +170,7 @@ def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
 
 def toml_suppressions(project: Project) -> list[Suppression]:
     """Every ``# fallint: ignore`` comment in the project's pyproject.toml."""
-    if "fallint" not in project.text:
+    if "fallint:" not in project.text:
         return []  # cheap: no need to build the position index
     index = project.index
     header_lines = {}

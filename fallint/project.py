@@ -85,6 +85,8 @@ class Project:
     pyproject_path: Path
     files: FileCache
     text: str = ""
+    #: ``text`` with the statements that failed to parse blanked out
+    recovered_text: str = ""
     data: dict = field(default_factory=dict)
     load_errors: list[LoadError] = field(default_factory=list)
     #: app keys whose table overlapped a syntax error (skipped by app rules)
@@ -106,7 +108,10 @@ class Project:
 
     @cached_property
     def index(self) -> TomlIndex:
-        return TomlIndex(self.pyproject_path, self.text)
+        # positions come from the recovered text: blanked statements keep their
+        # line count, so every other position is unchanged, and a broken string
+        # cannot swallow the rest of the file
+        return TomlIndex(self.pyproject_path, self.recovered_text or self.text)
 
     @property
     def fal(self) -> Any:
@@ -211,6 +216,7 @@ def _parse_with_recovery(project: Project) -> dict:
             blanked.append((start, end))
             continue
         _attribute_broken(project, blanked)
+        project.recovered_text = "\n".join(lines)
         return data
     project.partially_broken = True
     return {}

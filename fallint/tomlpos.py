@@ -302,7 +302,7 @@ def _pick(entry: _Entry, part: str) -> RawSpan | None:
         return entry.key or entry.header or entry.value
     if part == "header":
         return entry.header or entry.key or entry.value
-    return entry.value or entry.header or entry.key
+    return entry.value or entry.key or entry.header
 
 
 def _raw(node) -> RawSpan:
