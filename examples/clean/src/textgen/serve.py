@@ -1,0 +1,7 @@
+import fal
+
+
+class TextGen(fal.App):
+    @fal.endpoint("/")
+    def complete(self, prompt: str) -> dict:
+        return {"completion": prompt[::-1]}
