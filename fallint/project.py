@@ -203,6 +203,11 @@ def _parse_with_recovery(project: Project) -> dict:
             if colno == 1 and lineno > 1 and not lines[lineno - 1].strip():
                 lineno -= 1
                 colno = len(lines[lineno - 1].rstrip()) + 1
+            line_text = lines[lineno - 1] if lineno <= len(lines) else ""
+            if msg == "Illegal character '\\n'" and line_text.count('"') % 2 == 1:
+                msg = "unterminated string (the closing quote is missing)"
+            elif msg == "Illegal character '\\n'" and line_text.count("'") % 2 == 1:
+                msg = "unterminated literal string (the closing ' is missing)"
             if "overwrite" in msg or "declare" in msg:
                 # tomli points after the value of a duplicate key: point at the key
                 line = lines[lineno - 1]
