@@ -33,7 +33,8 @@ class TextFile:
         return self.text is not None
 
     def lines(self) -> list[str]:
-        return self.text.splitlines() if self.text is not None else []
+        # split on "\n" only: the parsers count lines that way (not \x0c, \u2028 ...)
+        return self.text.split("\n") if self.text is not None else []
 
 
 def read_text(path: Path, max_bytes: int = MAX_BYTES) -> TextFile:

@@ -117,14 +117,14 @@ def render(
     summary: RunSummary,
     statistics: bool = False,
     quiet: bool = False,
-    read_lines: ReadLines = read_source_lines,
+    read_lines: ReadLines | None = read_source_lines,
 ) -> str:
     """The complete output for ``diagnostics`` in format ``fmt``.
 
     Returns ``""`` or text ending with a newline.  ``read_lines(path)``
     gives a file's lines for the source excerpts of the ``full`` format
     (None when unavailable); pass a cached reader so that each file is
-    read once per run.
+    read once per run (None means :func:`read_source_lines`).
     Raises ValueError for an unknown format.
     """
     diags = sorted(diagnostics, key=lambda d: d.sort_key(cwd))
@@ -187,15 +187,15 @@ def _render_lines(
     summary: RunSummary,
     statistics: bool,
     quiet: bool,
-    read_lines: ReadLines,
+    read_lines: ReadLines | None,
 ) -> str:
     if fmt == "github":
-        out = [_github_command(d, cwd) for d in diags]
+        commands = [_github_command(d, cwd) for d in diags]
         if not quiet:
-            out.append(summary_line(diags, summary))
-        return _join(out)
+            commands.append(summary_line(diags, summary))
+        return _join(commands)
 
-    text = _TextRenderer(cwd, _Style(color), read_lines)
+    text = _TextRenderer(cwd, _Style(color), read_lines or read_source_lines)
     out: list[str] = []
     if statistics:
         out += text.statistics(diags)
@@ -243,7 +243,14 @@ class _TextRenderer:
     def __init__(self, cwd: Path, style: _Style, read_lines: ReadLines) -> None:
         self.cwd = cwd
         self.style = style
-        self.read_lines = read_lines
+        self._read_lines = read_lines
+        self._lines: dict[Path, list[str] | None] = {}
+
+    def read_lines(self, path: Path) -> list[str] | None:
+        """``read_lines(path)``, asked at most once per file and render."""
+        if path not in self._lines:
+            self._lines[path] = self._read_lines(path)
+        return self._lines[path]
 
     def position(self, loc: Location) -> str:
         path = _printable(display_path(loc.path, self.cwd))
@@ -497,7 +504,8 @@ def _sarif_location(loc: Location, cwd: Path) -> dict:
     if rel.startswith("../") or rel == ".." or os.path.isabs(rel):
         artifact = {"uri": Path(os.path.abspath(os.path.join(cwd, loc.path))).as_uri()}
     else:
-        artifact = {"uri": quote(rel, safe="/"), "uriBaseId": SRCROOT}
+        # percent-encode the file name's bytes (as Path.as_uri does)
+        artifact = {"uri": quote(os.fsencode(rel), safe="/"), "uriBaseId": SRCROOT}
     return {
         "physicalLocation": {
             "artifactLocation": artifact,

@@ -289,7 +289,7 @@ class TomlIndex:
         )
 
     def _first_line_location(self) -> Location:
-        lines = self.text.splitlines() or [""]
+        lines = self.text.split("\n") or [""]
         for i, line in enumerate(lines):
             if line.strip():
                 start = len(line) - len(line.lstrip())
