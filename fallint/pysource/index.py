@@ -1,0 +1,1011 @@
+"""One Python file -> a plain-data :class:`ModuleIndex` of its module-level bindings.
+
+The index is what every later question about the file is answered from
+(which classes exist and what they inherit, which names are imported from
+where, which settings a class body assigns), so a file is parsed once and the
+result can be cached on disk: :meth:`ModuleIndex.to_dict` /
+:meth:`ModuleIndex.from_dict` round-trip through JSON, and nothing here but
+:func:`index_source` touches libcst (it is imported inside that function, so
+a warm run that only loads cached indexes never imports it).
+
+Positions are 1-based lines and 1-based columns counted in characters.
+
+What is recorded (module level, including names bound inside module-level
+``if`` / ``try`` / ``with`` / ``for`` / ``while`` / ``match`` blocks):
+
+* classes: name, bases as dotted names (``fal.App``; a subscripted base such as
+  ``Generic[T]`` is recorded by what is subscripted, ``Generic``; any other
+  expression as ``None``), class keywords, body attributes (``name = value``
+  and ``name: T = value``), methods with their decorators, class decorators;
+* functions (``def`` / ``async def``) with their decorators;
+* assignments, ``type X = ...`` aliases, and ``for`` / ``with ... as``
+  targets; a plain ``X = Y`` / ``X = a.b`` records the dotted target as
+  :attr:`AssignmentEntry.alias`, and ``X = <callable>(...)`` records the
+  callable like a decorator in :attr:`AssignmentEntry.applied`;
+* imports (``import a.b``, ``import a.b as c``, ``from m import x as y``,
+  relative forms), star imports, and ``__all__`` when it is a literal list or
+  tuple of strings (also ``__all__ += [...]``, ``__all__.extend([...])`` and
+  ``__all__.append("x")``).
+
+When a name is bound more than once, :meth:`ModuleIndex.binding` picks the
+binding that wins at import time in the ordinary case: the last one that is
+not in a fallback branch (``except``, ``else``/``elif`` of an ``if``, a later
+``case``), or else the last one.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import threading
+from dataclasses import asdict, dataclass, field, fields
+from functools import cached_property
+from typing import Any, ClassVar, Union
+
+#: Bumped whenever the shape of the index changes, so stale caches are ignored.
+INDEX_FORMAT = 1
+
+
+class PySyntaxError(Exception):
+    """The source is not valid Python (or is too deeply nested to analyse)."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(f"{message} (line {line}, column {column})")
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+# --------------------------------------------------------------------------
+# The plain-data index
+# --------------------------------------------------------------------------
+
+
+def _load(cls: type, data: dict) -> Any:
+    """Build dataclass ``cls`` from ``data``, converting the fields listed in
+    ``cls._NESTED`` (``{field: (dataclass, "one" | "list" | "dict")}``)."""
+    nested = getattr(cls, "_NESTED", {})
+    kwargs = {}
+    for f in fields(cls):
+        if f.name not in data:
+            continue
+        value = data[f.name]
+        spec = nested.get(f.name)
+        if spec is not None and value is not None:
+            sub, shape = spec
+            if shape == "list":
+                value = [_load(sub, item) for item in value]
+            elif shape == "dict":
+                value = {key: _load(sub, item) for key, item in value.items()}
+            else:
+                value = _load(sub, value)
+        kwargs[f.name] = value
+    return cls(**kwargs)
+
+
+@dataclass
+class Value:
+    """An expression: its literal value when it is a literal, and its source.
+
+    Literals are str / int / float (finite) / bool / None and lists, tuples and
+    str-keyed dicts of literals; tuples are stored as lists (JSON has no
+    tuples; :attr:`source` still shows what was written).
+    """
+
+    source: str
+    line: int
+    column: int
+    literal: bool = False
+    value: Any = None
+
+
+@dataclass
+class Decorator:
+    """A decorator (or the callable of ``X = callable(...)``).
+
+    ``name`` is the dotted name of the decorator expression, or of the called
+    function when the decorator is a call (``@fal.endpoint("/")`` ->
+    ``name="fal.endpoint", called=True``); ``None`` when it is neither.
+    """
+
+    name: str | None
+    called: bool
+    line: int
+    column: int
+    args: list[Value] = field(default_factory=list)
+    keywords: dict[str, Value] = field(default_factory=dict)
+
+    _NESTED: ClassVar[dict] = {"args": (Value, "list"), "keywords": (Value, "dict")}
+
+
+@dataclass
+class FunctionEntry:
+    name: str
+    line: int
+    column: int
+    decorators: list[Decorator] = field(default_factory=list)
+    is_async: bool = False
+    order: int = 0
+    fallback: bool = False
+
+    _NESTED: ClassVar[dict] = {"decorators": (Decorator, "list")}
+
+
+@dataclass
+class AttributeEntry:
+    """``name = value`` or ``name: annotation = value`` in a class body."""
+
+    name: str
+    line: int
+    column: int
+    value: Value
+    annotated: bool = False
+    #: set when the value is ``<callable>(...)``, e.g. ``run = fal.endpoint("/")(impl)``
+    applied: Decorator | None = None
+    order: int = 0
+    fallback: bool = False
+
+    _NESTED: ClassVar[dict] = {"value": (Value, "one"), "applied": (Decorator, "one")}
+
+
+@dataclass
+class ClassEntry:
+    name: str
+    line: int
+    column: int
+    bases: list[str | None] = field(default_factory=list)
+    keywords: dict[str, Value] = field(default_factory=dict)
+    attributes: list[AttributeEntry] = field(default_factory=list)
+    methods: list[FunctionEntry] = field(default_factory=list)
+    decorators: list[Decorator] = field(default_factory=list)
+    #: positions of the class keyword *names*: {keyword: [line, column]}
+    keyword_positions: dict[str, list[int]] = field(default_factory=dict)
+    order: int = 0
+    fallback: bool = False
+
+    _NESTED: ClassVar[dict] = {
+        "keywords": (Value, "dict"),
+        "attributes": (AttributeEntry, "list"),
+        "methods": (FunctionEntry, "list"),
+        "decorators": (Decorator, "list"),
+    }
+
+    def attribute(self, name: str) -> AttributeEntry | None:
+        """The winning body assignment of ``name`` (see the module docstring)."""
+        return winner([a for a in self.attributes if a.name == name])
+
+    def attributes_by_name(self) -> dict[str, AttributeEntry]:
+        """Each attribute name the body assigns -> its winning assignment."""
+        return {name: self.attribute(name) for name in dict.fromkeys(a.name for a in self.attributes)}
+
+    def method(self, name: str) -> FunctionEntry | None:
+        return winner([m for m in self.methods if m.name == name])
+
+
+@dataclass
+class AssignmentEntry:
+    """A module-level name bound by something other than def/class/import."""
+
+    name: str
+    line: int
+    column: int
+    #: the assigned expression; None for unpacking, ``for`` and ``with`` targets
+    value: Value | None = None
+    #: dotted target of a plain alias ``X = Y`` / ``X = a.b``
+    alias: str | None = None
+    #: the callable when the value is ``<callable>(...)``
+    applied: Decorator | None = None
+    order: int = 0
+    fallback: bool = False
+
+    _NESTED: ClassVar[dict] = {"value": (Value, "one"), "applied": (Decorator, "one")}
+
+
+@dataclass
+class ImportEntry:
+    """A name bound by an import.
+
+    ``import a.b.c`` binds ``a`` (``module="a"``, ``attr=None``);
+    ``import a.b.c as d`` binds ``d`` (``module="a.b.c"``);
+    ``from .m import x as y`` binds ``y`` (``module="m"``, ``level=1``,
+    ``attr="x"``); ``from . import m`` has ``module=""``, ``attr="m"``.
+    """
+
+    name: str
+    line: int
+    column: int
+    module: str
+    level: int = 0
+    attr: str | None = None
+    order: int = 0
+    fallback: bool = False
+
+
+@dataclass
+class StarImportEntry:
+    module: str
+    line: int
+    column: int
+    level: int = 0
+    order: int = 0
+    fallback: bool = False
+
+
+Binding = Union[ClassEntry, FunctionEntry, AssignmentEntry, ImportEntry]
+
+
+def winner(entries: list) -> Any:
+    """The binding that wins among several of the same name (module docstring)."""
+    if not entries:
+        return None
+    primary = [e for e in entries if not e.fallback]
+    return max(primary or entries, key=lambda e: e.order)
+
+
+@dataclass
+class ModuleIndex:
+    classes: list[ClassEntry] = field(default_factory=list)
+    functions: list[FunctionEntry] = field(default_factory=list)
+    assignments: list[AssignmentEntry] = field(default_factory=list)
+    imports: list[ImportEntry] = field(default_factory=list)
+    star_imports: list[StarImportEntry] = field(default_factory=list)
+    #: literal ``__all__`` (None when absent or not a literal)
+    all_names: list[str] | None = None
+    #: True when ``__all__`` exists but is not (entirely) a literal
+    all_dynamic: bool = False
+
+    _NESTED: ClassVar[dict] = {
+        "classes": (ClassEntry, "list"),
+        "functions": (FunctionEntry, "list"),
+        "assignments": (AssignmentEntry, "list"),
+        "imports": (ImportEntry, "list"),
+        "star_imports": (StarImportEntry, "list"),
+    }
+
+    # -- serialisation ---------------------------------------------------
+
+    def to_dict(self) -> dict:
+        """JSON-able dict (``json.dumps`` works on it as is)."""
+        data = asdict(self)
+        data["format"] = INDEX_FORMAT
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ModuleIndex":
+        """Inverse of :meth:`to_dict`; raises ``ValueError`` on another format."""
+        if not isinstance(data, dict) or data.get("format") != INDEX_FORMAT:
+            raise ValueError("not a ModuleIndex of the current format")
+        return _load(cls, data)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> "ModuleIndex":
+        return cls.from_dict(json.loads(text))
+
+    # -- queries -----------------------------------------------------------
+
+    @cached_property
+    def _by_name(self) -> dict[str, list[Binding]]:
+        table: dict[str, list[Binding]] = {}
+        for group in (self.classes, self.functions, self.assignments, self.imports):
+            for entry in group:
+                table.setdefault(entry.name, []).append(entry)
+        return table
+
+    def binding(self, name: str) -> Binding | None:
+        """The binding of module-level ``name`` that wins at import time."""
+        return winner(self._by_name.get(name, []))
+
+    def bindings(self, name: str) -> list[Binding]:
+        """Every binding of ``name``, in source order."""
+        return sorted(self._by_name.get(name, []), key=lambda e: e.order)
+
+    def names(self) -> list[str]:
+        """Module-level names in the order they are first bound."""
+        first: dict[str, int] = {}
+        for name, entries in self._by_name.items():
+            first[name] = min(e.order for e in entries)
+        return sorted(first, key=first.__getitem__)
+
+    def class_named(self, name: str, line: int | None = None) -> ClassEntry | None:
+        """The class ``name`` (the one at ``line`` when given)."""
+        found = [c for c in self.classes if c.name == name and (line is None or c.line == line)]
+        return winner(found)
+
+    def function_named(self, name: str, line: int | None = None) -> FunctionEntry | None:
+        found = [f for f in self.functions if f.name == name and (line is None or f.line == line)]
+        return winner(found)
+
+
+# --------------------------------------------------------------------------
+# Building the index (the only code that needs libcst)
+# --------------------------------------------------------------------------
+
+#: Deeper nesting than this is refused before libcst sees it: libcst's native
+#: parser overflows the C stack (a segfault, not an exception) on a few
+#: thousand nested levels, and from about a thousand it raises RecursionError.
+MAX_BRACKET_DEPTH = 200  # CPython's own limit ("too many nested parentheses")
+MAX_NESTING = 1000
+_PARSE_STACK_BYTES = 64 * 1024 * 1024
+#: Longer value expressions are stored truncated and as non-literal.
+MAX_VALUE_SOURCE = 4000
+
+
+def index_source(text: str) -> ModuleIndex:
+    """Parse Python source ``text`` and index its module-level bindings.
+
+    Accepts any Python 3 syntax libcst knows (PEP 695 ``type`` statements and
+    generics, ``match``, ``except*``, PEP 701 f-strings...) whatever the running
+    interpreter.  Raises :class:`PySyntaxError` on invalid (or absurdly deeply
+    nested) source; never executes anything.
+    """
+    deep = _nesting_problem(text)
+    if deep is not None:
+        message, line, column = deep
+        raise PySyntaxError(message, line, column)
+    return _in_big_stack_thread(_parse_and_index, text)
+
+
+def _parse_and_index(text: str) -> ModuleIndex:
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    try:
+        module = cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        raise _syntax_error(text, exc) from None
+    except RecursionError:
+        raise PySyntaxError("too deeply nested to analyse") from None
+    try:
+        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        return _Indexer(module, positions).run()
+    except RecursionError:
+        raise PySyntaxError("too deeply nested to analyse") from None
+
+
+def _in_big_stack_thread(fn: Any, arg: Any) -> Any:
+    """Run ``fn(arg)`` on a thread with a large stack and return its result.
+
+    libcst recurses on the C stack; a secondary thread's default stack can be
+    small (512 KiB on macOS), so parsing always happens on a thread of our own.
+    """
+    result: list = []
+
+    def target() -> None:
+        try:
+            result.append((True, fn(arg)))
+        except BaseException as exc:  # re-raised in the caller's thread
+            result.append((False, exc))
+
+    with _STACK_LOCK:
+        previous = threading.stack_size()
+        try:
+            threading.stack_size(_PARSE_STACK_BYTES)
+        except (ValueError, RuntimeError):  # platform refuses: use the default
+            pass
+        try:
+            worker = threading.Thread(target=target, name="fallint-parse", daemon=True)
+            worker.start()
+        except RuntimeError:  # cannot start a thread: parse on this one
+            worker = None
+        finally:
+            threading.stack_size(previous)
+    if worker is None:
+        return fn(arg)
+    worker.join()
+    ok, value = result[0]
+    if ok:
+        return value
+    raise value
+
+
+_STACK_LOCK = threading.Lock()
+
+
+_LIBCST_AT = re.compile(r"error at (\d+):(\d+)")
+
+
+def _syntax_error(text: str, exc: Any) -> PySyntaxError:
+    """A :class:`PySyntaxError` with the best position available.
+
+    libcst's positions for syntax errors are coarse (tokenizer errors all
+    report line 1; parser errors point past the offending token), so the
+    location and wording come from CPython's parser when it rejects the source
+    at a credible place (``compile(..., PyCF_ONLY_AST)`` parses only, nothing
+    is executed); otherwise from libcst's message.  CPython's place is not
+    credible when libcst accepts everything up to it: that is syntax newer
+    than the running interpreter (a PEP 695 ``type`` line on Python 3.11).
+    """
+    detail = str(exc).splitlines()
+    reason = detail[1].strip() if len(detail) > 1 else "invalid syntax"
+    match = _LIBCST_AT.search(reason)
+    if match:
+        line, column = int(match.group(1)), int(match.group(2)) + 1
+        reason = reason[match.end():].lstrip(": ")
+    else:
+        line, column = getattr(exc, "raw_line", 1) or 1, (getattr(exc, "raw_column", 0) or 0) + 1
+        reason = reason.split(":", 1)[-1].strip() if ":" in reason else reason
+    fallback = PySyntaxError(f"invalid syntax: {reason}" if reason else "invalid syntax", line, column)
+
+    cpython = _cpython_syntax_error(text)
+    if cpython is None or (match and cpython.line > line):
+        return fallback
+    if _libcst_accepts_prefix(text, cpython.line):
+        return fallback
+    return cpython
+
+
+def _cpython_syntax_error(text: str) -> PySyntaxError | None:
+    import ast
+
+    try:
+        compile(text, "<source>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as err:
+        if err.lineno:
+            return PySyntaxError(err.msg or "invalid syntax", err.lineno, max(err.offset or 1, 1))
+    except (ValueError, RecursionError, MemoryError, OverflowError):
+        pass
+    return None
+
+
+def _libcst_accepts_prefix(text: str, line: int) -> bool:
+    """Does libcst parse the first ``line`` lines (a trailing block header
+    gets a ``pass`` body)?"""
+    import libcst as cst
+
+    lines = text.splitlines()[:line]
+    if not lines:
+        return False
+    last = lines[-1]
+    if last.split("#", 1)[0].rstrip().endswith(":"):
+        indent = len(last) - len(last.lstrip())
+        lines.append(" " * (indent + 4) + "pass")
+    try:
+        cst.parse_module("\n".join(lines) + "\n")
+    except Exception:
+        return False
+    return True
+
+
+# -- nesting guard ---------------------------------------------------------
+
+_CLOSER = {"(": ")", "[": "]", "{": "}"}
+_QUOTES = ('"' * 3, "'" * 3, '"', "'")  # longest first
+_STRING_START = re.compile("([rRbBuUfFtT]{0,2})(" + "|".join(_QUOTES) + ")")
+_WORD = re.compile(r"[^\W\d]\w*")
+_NUMBER = re.compile(r"\.?\d[\w.]*")
+_OPERATOR = re.compile(r"\*\*|//|<<|>>|:=|->|[=!<>]=|[-+*/%@&|^~<>.]")
+#: operator -> precedence level (low to high).  An operator nests one level
+#: and starts a new operand, so the counts of higher levels restart; libcst
+#: keeps comparison chains flat (level 5: restart only).  The trailer level
+#: covers ``.``, calls, subscripts and displays.
+_LEVEL = {
+    "lambda": 0, "yield": 0, ":=": 0, "if": 1, "else": 1, "or": 2, "and": 3, "not": 4,
+    "in": 5, "is": 5, "==": 5, "!=": 5, "<": 5, ">": 5, "<=": 5, ">=": 5,
+    "|": 6, "^": 7, "&": 8, "<<": 9, ">>": 9, "+": 10, "-": 10,
+    "*": 11, "/": 11, "//": 11, "%": 11, "@": 11, "~": 12, "**": 13, "await": 14,
+    ".": 15, "(": 15, "[": 15, "{": 15,
+}
+_FLAT_LEVEL = 5
+_LEVELS = 16
+
+
+class _Frame:
+    """One level of the nesting scanner: code (in brackets or an f-string
+    replacement field), or a string (``quote`` None = an f-string format spec,
+    which ends at ``}``).  ``base`` is the nesting on entry, ``count`` the
+    nesting added by the operators of the current comma-separated segment."""
+
+    __slots__ = ("code", "closer", "quote", "fstring", "base", "count", "brackets", "levels")
+
+    def __init__(
+        self, code: bool, base: int, brackets: int, closer: str = "",
+        quote: str | None = None, fstring: bool = False,
+    ) -> None:
+        self.code, self.closer, self.quote, self.fstring = code, closer, quote, fstring
+        self.base, self.count, self.brackets = base, 0, brackets
+        self.levels = [0] * _LEVELS
+
+    def operator(self, level: int) -> None:
+        higher = self.levels[level + 1:]
+        if any(higher):
+            self.count -= sum(higher)
+            self.levels[level + 1:] = [0] * len(higher)
+        if level != _FLAT_LEVEL:
+            self.levels[level] += 1
+            self.count += 1
+
+    def restart(self) -> None:
+        self.levels = [0] * _LEVELS
+        self.count = 0
+
+
+def _nesting_problem(text: str) -> tuple[str, int, int] | None:
+    """Estimate how deeply libcst would have to recurse; report the first
+    place past the limits as ``(message, line, column)``, else None.
+
+    A small tokenizer: skips comments and strings (f-string replacement fields
+    are scanned as code), tracks bracket depth, and follows operator chains
+    within one comma-separated segment by precedence: ``a.b.c``,
+    ``not not x``, ``1+1+1`` and ``x[0][0]`` nest one level per operator,
+    ``a*b + c*d`` two.  ``elif`` chains nest too.  Real code stays far below
+    the limits (CPython itself refuses more than 200 nested brackets).
+    """
+    n = len(text)
+    i, line, line_start = 0, 1, 0
+    stack = [_Frame(True, 0, 0)]
+    elif_run: dict[int, int] = {}
+    at_line_start = True
+
+    while i < n:
+        frame = stack[-1]
+        ch = text[i]
+        if not frame.code:  # inside a string
+            if ch == "\\":
+                if text.startswith("\n", i + 1):
+                    line, line_start = line + 1, i + 2
+                i += 2
+            elif ch == "\n":
+                line, line_start = line + 1, i + 1
+                if frame.quote is not None and len(frame.quote) == 1:
+                    stack.pop()  # unterminated: the parser will say so
+                i += 1
+            elif frame.quote is not None and text.startswith(frame.quote, i):
+                stack.pop()
+                i += len(frame.quote)
+            elif frame.fstring and frame.quote is not None and text.startswith("{{", i):
+                i += 2
+            elif frame.fstring and ch == "{":
+                field = _Frame(True, frame.base + 1, frame.brackets + 1, closer="}")
+                stack.append(field)
+                if field.brackets > MAX_BRACKET_DEPTH:
+                    return ("f-strings nested too deeply to analyse", line, i - line_start + 1)
+                i += 1
+            elif frame.quote is None and ch == "}":  # end of a format spec and its field
+                del stack[-2:]
+                i += 1
+            else:
+                i += 1
+            continue
+
+        if ch == "\n":
+            line, line_start = line + 1, i + 1
+            if len(stack) == 1:
+                frame.restart()
+                at_line_start = True
+            i += 1
+            continue
+        if ch in " \t\f\r":
+            i += 1
+            continue
+        if ch == "\\" and text.startswith("\n", i + 1):
+            line, line_start = line + 1, i + 2
+            i += 2
+            continue
+        if ch == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        column = i - line_start + 1
+        if at_line_start and len(stack) == 1:
+            at_line_start = False
+            word = _WORD.match(text, i)
+            keyword = word.group() if word else ""
+            if keyword == "elif":
+                elif_run[column] = elif_run.get(column, 0) + 1
+                if elif_run[column] > MAX_NESTING:
+                    return ("elif chain too long to analyse", line, column)
+            elif keyword != "else":
+                for level in [k for k in elif_run if k >= column]:
+                    del elif_run[level]
+        string = _STRING_START.match(text, i)
+        if string and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_")):
+            prefix = string.group(1).lower()
+            fstring = "f" in prefix or "t" in prefix
+            stack.append(_Frame(False, frame.base + frame.count, frame.brackets,
+                                quote=string.group(2), fstring=fstring))
+            i = string.end()
+            continue
+        word = _WORD.match(text, i) or _NUMBER.match(text, i)
+        if word:
+            level = _LEVEL.get(word.group())
+            if level is not None:
+                frame.operator(level)
+            i = word.end()
+        elif ch in _CLOSER:
+            frame.operator(_LEVEL[ch])  # a call, subscript or display nests one level
+            inner = _Frame(True, frame.base + frame.count, frame.brackets + 1, closer=_CLOSER[ch])
+            stack.append(inner)
+            if inner.brackets > MAX_BRACKET_DEPTH:
+                return ("too many nested parentheses", line, column)
+            i += 1
+        elif ch in ")]}":
+            if len(stack) > 1:
+                stack.pop()
+            i += 1
+        elif ch in ",;":
+            frame.restart()
+            i += 1
+        elif (ch in ":!" and frame.closer == "}" and len(stack) > 1 and not stack[-2].code
+              and not text.startswith(("!=", ":="), i)):
+            # conversion / format spec of an f-string field: text up to "}"
+            stack.append(_Frame(False, frame.base, frame.brackets, quote=None, fstring=True))
+            i += 1
+        else:
+            op = _OPERATOR.match(text, i)
+            if op is None:
+                i += 1
+                continue
+            level = _LEVEL.get(op.group())
+            if level is not None:
+                frame.operator(level)
+            i = op.end()
+        top = stack[-1]
+        if top.base + top.count > MAX_NESTING:
+            return ("expression nested too deeply to analyse", line, column)
+    return None
+
+
+# -- the CST walk ----------------------------------------------------------
+
+
+class _Indexer:
+    def __init__(self, module: Any, positions: Any) -> None:
+        import libcst as cst
+
+        self.cst = cst
+        self.module = module
+        self.positions = positions
+        self.index = ModuleIndex()
+        self.order = 0
+        self._all_seen = False
+
+    # helpers ----------------------------------------------------------------
+
+    def pos(self, node: Any) -> tuple[int, int]:
+        start = self.positions[node].start
+        return start.line, start.column + 1
+
+    def next_order(self) -> int:
+        self.order += 1
+        return self.order
+
+    def source(self, node: Any) -> str:
+        return self.module.code_for_node(node)
+
+    def dotted(self, node: Any) -> str | None:
+        cst = self.cst
+        parts = []
+        while isinstance(node, cst.Attribute):
+            parts.append(node.attr.value)
+            node = node.value
+        if isinstance(node, cst.Name):
+            parts.append(node.value)
+            return ".".join(reversed(parts))
+        return None
+
+    def value(self, node: Any) -> Value:
+        line, column = self.pos(node)
+        source = self.source(node)
+        if len(source) > MAX_VALUE_SOURCE:  # keep the index small: big data is not a setting
+            return Value(source[:MAX_VALUE_SOURCE] + "...", line, column)
+        ok, literal = self.literal(node)
+        return Value(source, line, column, ok, literal if ok else None)
+
+    def literal(self, node: Any) -> tuple[bool, Any]:
+        cst = self.cst
+        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+            value = node.evaluated_value
+            return (isinstance(value, str), value if isinstance(value, str) else None)
+        if isinstance(node, cst.Integer):
+            return True, node.evaluated_value
+        if isinstance(node, cst.Float):
+            value = node.evaluated_value
+            return (math.isfinite(value), value if math.isfinite(value) else None)
+        if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
+            return True, {"True": True, "False": False, "None": None}[node.value]
+        if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, (cst.Minus, cst.Plus)):
+            ok, inner = self.literal(node.expression)
+            if ok and isinstance(inner, (int, float)) and not isinstance(inner, bool):
+                return True, -inner if isinstance(node.operator, cst.Minus) else inner
+            return False, None
+        if isinstance(node, (cst.List, cst.Tuple)):
+            items = []
+            for element in node.elements:
+                if not isinstance(element, cst.Element):
+                    return False, None
+                ok, item = self.literal(element.value)
+                if not ok:
+                    return False, None
+                items.append(item)
+            return True, items
+        if isinstance(node, cst.Dict):
+            result = {}
+            for element in node.elements:
+                if not isinstance(element, cst.DictElement):
+                    return False, None
+                ok_key, key = self.literal(element.key)
+                ok_value, item = self.literal(element.value)
+                if not (ok_key and ok_value and isinstance(key, str)):
+                    return False, None
+                result[key] = item
+            return True, result
+        return False, None
+
+    def decorator(self, expr: Any) -> Decorator:
+        line, column = self.pos(expr)
+        if isinstance(expr, self.cst.Call):
+            args, keywords = [], {}
+            for arg in expr.args:
+                if arg.keyword is not None:
+                    keywords[arg.keyword.value] = self.value(arg.value)
+                elif not arg.star:
+                    args.append(self.value(arg.value))
+            return Decorator(self.dotted(expr.func), True, line, column, args, keywords)
+        return Decorator(self.dotted(expr), False, line, column)
+
+    def applied(self, value: Any) -> Decorator | None:
+        """For ``<callable>(...)`` describe ``<callable>`` like a decorator."""
+        if isinstance(value, self.cst.Call):
+            return self.decorator(value.func)
+        return None
+
+    def target_names(self, target: Any) -> list[Any]:
+        """Name nodes bound by an assignment target (unpacking included)."""
+        cst = self.cst
+        if isinstance(target, cst.Name):
+            return [target]
+        if isinstance(target, (cst.Tuple, cst.List)):
+            names = []
+            for element in target.elements:
+                names.extend(self.target_names(element.value))
+            return names
+        if isinstance(target, cst.StarredElement):
+            return self.target_names(target.value)
+        return []
+
+    # walk ---------------------------------------------------------------------
+
+    def run(self) -> ModuleIndex:
+        self.block(self.module.body, fallback=False)
+        return self.index
+
+    def block(self, statements: Any, fallback: bool) -> None:
+        """Index module-level ``statements`` (a block's statements, or the small
+        statements of a one-line suite such as ``if x: y = 1``)."""
+        cst = self.cst
+        for stmt in statements:
+            if isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    self.small_statement(small, fallback)
+            elif isinstance(stmt, cst.BaseSmallStatement):
+                self.small_statement(stmt, fallback)
+            elif isinstance(stmt, cst.ClassDef):
+                self.index.classes.append(self.class_entry(stmt, fallback))
+            elif isinstance(stmt, cst.FunctionDef):
+                self.index.functions.append(self.function_entry(stmt, fallback))
+            else:
+                self.compound(stmt, fallback, self.block, module_level=True)
+
+    def compound(self, stmt: Any, fallback: bool, walk: Any, module_level: bool) -> None:
+        """Descend into the blocks of a compound statement with ``walk``;
+        at module level, ``for`` and ``with ... as`` targets are bindings too."""
+        cst = self.cst
+        if isinstance(stmt, cst.If):
+            walk(stmt.body.body, fallback)
+            orelse = stmt.orelse
+            while orelse is not None:
+                walk(orelse.body.body, True)
+                orelse = orelse.orelse if isinstance(orelse, cst.If) else None
+        elif isinstance(stmt, (cst.Try, cst.TryStar)):
+            walk(stmt.body.body, fallback)
+            for handler in stmt.handlers:
+                walk(handler.body.body, True)
+            if stmt.orelse is not None:
+                walk(stmt.orelse.body.body, fallback)
+            if stmt.finalbody is not None:
+                walk(stmt.finalbody.body.body, fallback)
+        elif isinstance(stmt, cst.With):
+            if module_level:
+                for item in stmt.items:
+                    if item.asname is not None:
+                        self.bind_targets(item.asname.name, None, fallback)
+            walk(stmt.body.body, fallback)
+        elif isinstance(stmt, (cst.For, cst.While)):
+            if module_level and isinstance(stmt, cst.For):
+                self.bind_targets(stmt.target, None, fallback)
+            walk(stmt.body.body, fallback)
+            if stmt.orelse is not None:
+                walk(stmt.orelse.body.body, fallback)
+        elif isinstance(stmt, cst.Match):
+            for number, case in enumerate(stmt.cases):
+                walk(case.body.body, fallback or number > 0)
+
+    def small_statement(self, small: Any, fallback: bool) -> None:
+        cst = self.cst
+        if isinstance(small, cst.Assign):
+            for target in small.targets:
+                self.bind_targets(target.target, small.value, fallback)
+        elif isinstance(small, cst.AnnAssign):
+            if small.value is not None:
+                self.bind_targets(small.target, small.value, fallback)
+        elif isinstance(small, cst.AugAssign):
+            if isinstance(small.target, cst.Name) and small.target.value == "__all__":
+                if isinstance(small.operator, cst.AddAssign):
+                    self.extend_all(small.value)
+                else:
+                    self.index.all_dynamic = True
+        elif isinstance(small, cst.Expr):
+            self.all_call(small.value)
+        elif isinstance(small, cst.Import):
+            self.import_names(small, fallback)
+        elif isinstance(small, cst.ImportFrom):
+            self.import_from(small, fallback)
+        elif isinstance(small, getattr(cst, "TypeAlias", ())):
+            line, column = self.pos(small.name)
+            self.index.assignments.append(
+                AssignmentEntry(
+                    small.name.value, line, column, self.value(small.value),
+                    order=self.next_order(), fallback=fallback,
+                )
+            )
+
+    def bind_targets(self, target: Any, value: Any, fallback: bool) -> None:
+        cst = self.cst
+        names = self.target_names(target)
+        single = isinstance(target, cst.Name)
+        for name in names:
+            line, column = self.pos(name)
+            entry = AssignmentEntry(name.value, line, column, order=self.next_order(), fallback=fallback)
+            if single and value is not None:
+                entry.value = self.value(value)
+                entry.alias = self.dotted(value)
+                entry.applied = self.applied(value)
+                if name.value == "__all__":
+                    self.set_all(value)
+            self.index.assignments.append(entry)
+
+    # __all__ ----------------------------------------------------------------
+
+    def literal_names(self, node: Any) -> list[str] | None:
+        ok, value = self.literal(node)
+        if ok and isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return value
+        return None
+
+    def set_all(self, value: Any) -> None:
+        names = self.literal_names(value)
+        self.index.all_names = names
+        self.index.all_dynamic = names is None
+
+    def extend_all(self, value: Any) -> None:
+        names = self.literal_names(value)
+        if names is None or self.index.all_names is None:
+            self.index.all_names = None
+            self.index.all_dynamic = True
+        else:
+            self.index.all_names = self.index.all_names + names
+
+    def all_call(self, expr: Any) -> None:
+        cst = self.cst
+        if not (isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute)):
+            return
+        if self.dotted(expr.func.value) != "__all__":
+            return
+        method = expr.func.attr.value
+        if method == "extend" and len(expr.args) == 1:
+            self.extend_all(expr.args[0].value)
+        elif method == "append" and len(expr.args) == 1:
+            ok, item = self.literal(expr.args[0].value)
+            if ok and isinstance(item, str) and self.index.all_names is not None:
+                self.index.all_names = self.index.all_names + [item]
+            else:
+                self.index.all_names = None
+                self.index.all_dynamic = True
+        elif method in ("remove", "insert", "clear", "pop", "__iadd__"):
+            self.index.all_names = None
+            self.index.all_dynamic = True
+
+    # imports ------------------------------------------------------------------
+
+    def import_names(self, node: Any, fallback: bool) -> None:
+        for alias in node.names:
+            dotted = self.dotted(alias.name) or ""
+            if alias.asname is not None:
+                bound = alias.asname.name
+                line, column = self.pos(bound)
+                name, module = bound.value, dotted
+            else:
+                line, column = self.pos(alias.name)
+                name = module = dotted.split(".")[0]
+            self.index.imports.append(
+                ImportEntry(name, line, column, module, order=self.next_order(), fallback=fallback)
+            )
+
+    def import_from(self, node: Any, fallback: bool) -> None:
+        cst = self.cst
+        module = self.dotted(node.module) if node.module is not None else ""
+        level = len(node.relative)
+        if isinstance(node.names, cst.ImportStar):
+            line, column = self.pos(node)
+            self.index.star_imports.append(
+                StarImportEntry(module or "", line, column, level, order=self.next_order(), fallback=fallback)
+            )
+            return
+        for alias in node.names:
+            attr = alias.name.value if isinstance(alias.name, cst.Name) else self.dotted(alias.name)
+            bound = alias.asname.name if alias.asname is not None else alias.name
+            line, column = self.pos(bound)
+            self.index.imports.append(
+                ImportEntry(
+                    bound.value if isinstance(bound, cst.Name) else attr,
+                    line, column, module or "", level, attr,
+                    order=self.next_order(), fallback=fallback,
+                )
+            )
+
+    # definitions --------------------------------------------------------------
+
+    def function_entry(self, node: Any, fallback: bool) -> FunctionEntry:
+        line, column = self.pos(node.name)
+        return FunctionEntry(
+            node.name.value, line, column,
+            [self.decorator(d.decorator) for d in node.decorators],
+            node.asynchronous is not None,
+            order=self.next_order(), fallback=fallback,
+        )
+
+    def class_entry(self, node: Any, fallback: bool) -> ClassEntry:
+        cst = self.cst
+        line, column = self.pos(node.name)
+        entry = ClassEntry(node.name.value, line, column, order=self.next_order(), fallback=fallback)
+        for arg in node.bases:
+            if arg.star:
+                entry.bases.append(None)
+                continue
+            base = arg.value
+            if isinstance(base, cst.Subscript):
+                base = base.value
+            entry.bases.append(self.dotted(base))
+        for arg in node.keywords:
+            if arg.keyword is None:  # **kwargs
+                continue
+            entry.keywords[arg.keyword.value] = self.value(arg.value)
+            entry.keyword_positions[arg.keyword.value] = list(self.pos(arg.keyword))
+        entry.decorators = [self.decorator(d.decorator) for d in node.decorators]
+        self._class_body(entry, node.body.body, False)
+        return entry
+
+    def _class_body(self, entry: ClassEntry, statements: Any, fallback: bool) -> None:
+        cst = self.cst
+        for stmt in statements:
+            if isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    self._class_small(entry, small, fallback)
+            elif isinstance(stmt, cst.BaseSmallStatement):
+                self._class_small(entry, stmt, fallback)
+            elif isinstance(stmt, cst.FunctionDef):
+                entry.methods.append(self.function_entry(stmt, fallback))
+            elif not isinstance(stmt, cst.ClassDef):  # nested classes: neither settings nor routes
+                self.compound(stmt, fallback, lambda body, fb: self._class_body(entry, body, fb), False)
+
+    def _class_small(self, entry: ClassEntry, small: Any, fallback: bool) -> None:
+        cst = self.cst
+        if isinstance(small, cst.Assign):
+            targets = [t.target for t in small.targets if isinstance(t.target, cst.Name)]
+            value, annotated = small.value, False
+        elif isinstance(small, cst.AnnAssign) and small.value is not None and isinstance(small.target, cst.Name):
+            targets, value, annotated = [small.target], small.value, True
+        else:
+            return
+        for target in targets:
+            line, column = self.pos(target)
+            entry.attributes.append(
+                AttributeEntry(
+                    target.value, line, column, self.value(value), annotated, self.applied(value),
+                    order=self.next_order(), fallback=fallback,
+                )
+            )
