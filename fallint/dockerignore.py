@@ -63,6 +63,8 @@ __all__ = [
     "IgnorePattern",
     "IgnoreProblem",
     "SourceMatch",
+    "contains_wildcards",
+    "fal_collect",
     "fal_upload",
     "go_clean",
     "go_match",
@@ -183,6 +185,11 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
 def go_match(pattern: str, name: str) -> bool:
     """Go's ``filepath.Match`` on a slash-separated name; raises :class:`BadPattern`."""
     return _glob_regex(pattern).fullmatch(name) is not None
+
+
+def contains_wildcards(path: str) -> bool:
+    """Whether BuildKit treats the COPY/ADD source ``path`` as a glob pattern."""
+    return _has_wildcards(path)
 
 
 def _has_wildcards(part: str) -> bool:
@@ -321,6 +328,7 @@ def _gitwildmatch_regex(pattern: str) -> str | None:
     pattern = pattern.lstrip() if pattern.endswith("\\ ") else pattern.strip()
     if not pattern or pattern.startswith("#") or pattern == "/":
         return None
+    original = pattern
     if pattern.startswith("!"):
         pattern = pattern[1:]
     segs = pattern.split("/")
@@ -334,7 +342,7 @@ def _gitwildmatch_regex(pattern: str) -> str | None:
     elif (len(segs) == 1 or (len(segs) == 2 and not segs[1])) and segs[0] != "**":
         segs.insert(0, "**")  # no '/' inside: matches at any depth
     if not segs:
-        raise BadPattern(f"invalid git pattern: {pattern!r}")
+        raise BadPattern(f"invalid git pattern: {original!r}")
     if not segs[-1] and len(segs) > 1:
         segs[-1] = "**"
     out = ["^"]
@@ -416,7 +424,8 @@ class DockerIgnore:
     fal_patterns: tuple[str, ...] = ()
     problems: tuple[IgnoreProblem, ...] = ()
     _docker: list[tuple[_DockerPattern, bool]] = field(default_factory=list, repr=False)
-    _fal: list[re.Pattern[str]] = field(default_factory=list, repr=False)
+    #: fal's compiled patterns, each with the line it came from
+    _fal: list[tuple[re.Pattern[str], str]] = field(default_factory=list, repr=False)
 
     @classmethod
     def from_text(cls, text: str, *, path: Path | None = None) -> DockerIgnore:
@@ -509,7 +518,7 @@ class DockerIgnore:
                 )
                 continue
             if compiled is not None:
-                self._fal.append(compiled)
+                self._fal.append((compiled, pattern))
         self.problems = tuple(problems)
 
     def _locate(self, pattern: str) -> tuple[int, int]:
@@ -545,7 +554,20 @@ class DockerIgnore:
 
     def fal_excluded(self, relpath: str) -> bool:
         """fal 1.83.0's answer: does any pattern (negated ones included) match?"""
-        return any(regex.search(relpath) for regex in self._fal)
+        return self.fal_match(relpath) is not None
+
+    def fal_match(self, relpath: str) -> str | None:
+        """The first pattern (as written) by which fal excludes ``relpath``."""
+        return next((text for regex, text in self._fal if regex.search(relpath)), None)
+
+    def fal_matches(self, relpath: str) -> list[str]:
+        """Every pattern (as written) by which fal excludes ``relpath``."""
+        return [text for regex, text in self._fal if regex.search(relpath)]
+
+    @property
+    def fal_regexes(self) -> list[re.Pattern[str]]:
+        """The regular expressions fal matches paths against (``search``)."""
+        return [regex for regex, _ in self._fal]
 
 
 # --------------------------------------------------------------------------
@@ -875,6 +897,8 @@ class FalUploadedSource:
     status: str
     files: tuple[str, ...] = ()
     message: str = ""
+    #: why fal raises for this source (for a directory: for files below it)
+    errors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -890,16 +914,26 @@ class FalUpload:
 
 
 class _FalCollector:
-    def __init__(self, context_dir: Path | str, ignore: DockerIgnore | None, max_files: int):
+    """fal's ``FileSync.collect_files`` plus the filter of ``sync_files``;
+    ``patterns`` are the compiled ignore regexes (matched with ``search``)."""
+
+    def __init__(
+        self,
+        context_dir: Path | str,
+        patterns: Iterable[re.Pattern[str]],
+        max_files: int,
+        context_name: str = "build context",
+    ):
         self.ctx = os.path.realpath(context_dir)
-        self.ignore = ignore if ignore is not None else DockerIgnore.empty()
+        self.context_name = context_name
+        self.patterns = list(patterns)
         self.max_files = max_files
         self.files: set[str] = set()
         self.errors: list[str] = []
         self.truncated = False
 
     def _ignored(self, rel: str) -> bool:
-        return self.ignore.fal_excluded(rel)
+        return any(regex.search(rel) for regex in self.patterns)
 
     def _relative(self, absolute: str, original: str) -> str | None:
         """fal's ``_normalize_path``: the resolved path relative to the context,
@@ -907,7 +941,7 @@ class _FalCollector:
         rel = PurePosixPath(os.path.relpath(absolute, self.ctx))
         if rel.is_absolute() or ".." in rel.parts or "." in rel.parts:
             self.errors.append(
-                f"{original}: resolves to {absolute}, outside the build context "
+                f"{original}: resolves to {absolute}, outside the {self.context_name} "
                 "(fal raises 'Parent directory reference is not allowed')"
             )
             return None
@@ -916,7 +950,8 @@ class _FalCollector:
     def _resolve(self, path: str) -> str | None:
         try:
             absolute = os.path.realpath(path, strict=True)
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
+            # Path.resolve() tolerates both: fal then finds nothing there
             return os.path.realpath(path)
         except OSError as exc:
             self.errors.append(f"{path}: {exc.strerror or exc} (a symlink loop?)")
@@ -961,13 +996,19 @@ class _FalCollector:
         absolute = self._resolve(lexical)
         rel = None if absolute is None else self._relative(absolute, source)
         if absolute is None or rel is None:
-            return FalUploadedSource(source, "error", (), self.errors[before])
+            return FalUploadedSource(
+                source, "error", (), self.errors[before], tuple(self.errors[before:])
+            )
         if os.path.isfile(absolute):
             added = self._add(rel, absolute)
+            if len(self.errors) > before:  # a file over 1 GiB
+                errors = tuple(self.errors[before:])
+                return FalUploadedSource(source, "error", (), errors[0], errors)
             return FalUploadedSource(source, "uploaded", (rel,) if added else ())
         if os.path.isdir(absolute):
+            files = tuple(self._collect_dir(absolute, lexical_rel))
             return FalUploadedSource(
-                source, "uploaded", tuple(self._collect_dir(absolute, lexical_rel))
+                source, "uploaded", files, errors=tuple(self.errors[before:])
             )
         return FalUploadedSource(
             source, "not-found", (), f"{lexical} was not found, it will be skipped"
@@ -999,13 +1040,42 @@ def fal_upload(
     sources: Iterable[str],
     ignore: DockerIgnore | None = None,
     *,
+    exclude: Iterable[str] = (),
     max_files: int = DEFAULT_MAX_ENTRIES,
 ) -> FalUpload:
     """The files fal 1.83.0 uploads for ``sources`` (as returned by
     :func:`fallint.dockerfile.fal_copy_sources`), honouring fal's reading of
-    ``ignore`` (``None`` = no ``.dockerignore``: fal's defaults)."""
-    collector = _FalCollector(context_dir, ignore, max_files)
-    results = [collector.collect(source) for source in sources]
+    ``ignore`` (``None`` = no ``.dockerignore``: fal's defaults).
+
+    ``exclude`` lists context-relative paths fal leaves out on top of the
+    ignore patterns: for an app with a ``ref``, fal uploads the app's file
+    separately and adds ``^<its path>$`` to the ignore patterns
+    (``fal/api/api.py``, ``files_sync``).
+    """
+    ignore = ignore if ignore is not None else DockerIgnore.empty()
+    patterns = ignore.fal_regexes + [re.compile(f"^{re.escape(path)}$") for path in exclude]
+    return fal_collect(context_dir, sources, patterns, max_files=max_files)
+
+
+def fal_collect(
+    context_dir: Path | str,
+    paths: Iterable[str],
+    patterns: Iterable[re.Pattern[str]] = (),
+    *,
+    max_files: int = DEFAULT_MAX_ENTRIES,
+    context_name: str = "build context",
+) -> FalUpload:
+    """The files fal 1.83.0 collects for ``paths`` relative to ``context_dir``,
+    leaving out paths any of the compiled ``patterns`` finds (``re.search``).
+
+    This is the collection both a container build (:func:`fal_upload`) and
+    ``app_files`` go through: literal paths only (no wildcards), symlinks
+    resolved, a missing path skipped, a path resolving outside the context
+    or a file over 1 GiB is an error. ``context_name`` names the context
+    directory in error messages.
+    """
+    collector = _FalCollector(context_dir, patterns, max_files, context_name)
+    results = [collector.collect(path) for path in paths]
     return FalUpload(
         tuple(results), frozenset(collector.files), tuple(collector.errors), collector.truncated
     )

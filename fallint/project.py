@@ -101,6 +101,14 @@ class Project:
     suppressions: list = field(default_factory=list)
     #: the effective rule selection, set by the engine
     selection: Any = None
+    #: per-run memo shared by rules (parsed Dockerfiles, ...): see :meth:`memo`
+    _memo: dict = field(default_factory=dict, repr=False)
+
+    def memo(self, key: Any, compute):
+        """``compute()`` once per project and ``key``, so rules share parses and walks."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     @property
     def root(self) -> Path:

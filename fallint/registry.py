@@ -47,7 +47,6 @@ from __future__ import annotations
 
 import re
 import textwrap
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Iterable, Iterator
 
 from .diagnostics import ERROR, WARNING, Diagnostic, Location, Related
@@ -71,22 +70,49 @@ CODE_RE = re.compile(r"^FAL\d{3}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
 
-@dataclass
 class Example:
-    """A tiny project on which a rule must (``invalid``) or must not (``valid``) fire."""
+    """A tiny project on which a rule must (``invalid``) or must not (``valid``) fire.
 
-    pyproject: str
-    expect: list[str] = field(default_factory=list)
-    files: dict[str, str | bytes] = field(default_factory=dict)
-    #: short caption shown in the docs
-    title: str = ""
+    Texts are dedented lazily (on first use) so that importing the rules,
+    which every run does, stays cheap.
+    """
 
-    def __post_init__(self) -> None:
-        self.pyproject = textwrap.dedent(self.pyproject).lstrip("\n")
-        self.files = {
-            k: (textwrap.dedent(v).lstrip("\n") if isinstance(v, str) else v)
-            for k, v in self.files.items()
-        }
+    __slots__ = ("_pyproject", "_files", "expect", "title", "_ready")
+
+    def __init__(
+        self,
+        pyproject: str,
+        expect: list[str] | None = None,
+        files: dict[str, str | bytes] | None = None,
+        title: str = "",
+    ) -> None:
+        self._pyproject = pyproject
+        self._files = files or {}
+        self.expect = list(expect or [])
+        self.title = title
+        self._ready = False
+
+    def _prepare(self) -> None:
+        if not self._ready:
+            self._pyproject = textwrap.dedent(self._pyproject).lstrip("\n")
+            self._files = {
+                k: (textwrap.dedent(v).lstrip("\n") if isinstance(v, str) else v)
+                for k, v in self._files.items()
+            }
+            self._ready = True
+
+    @property
+    def pyproject(self) -> str:
+        self._prepare()
+        return self._pyproject
+
+    @property
+    def files(self) -> dict[str, str | bytes]:
+        self._prepare()
+        return self._files
+
+    def __repr__(self) -> str:
+        return f"Example(expect={self.expect!r}, files={sorted(self._files)!r}, title={self.title!r})"
 
 
 class Rule:
