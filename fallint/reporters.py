@@ -169,6 +169,8 @@ def summary_line(diagnostics: list[Diagnostic], summary: RunSummary) -> str:
     scope = f"{_plural(summary.apps, 'app')} in {_plural(summary.projects, 'project')} checked"
     errors = sum(d.severity == ERROR for d in diagnostics)
     warnings = len(diagnostics) - errors
+    if not diagnostics and summary.projects == 0:
+        return "No fal projects found: no pyproject.toml with a [tool.fal] table under the given paths."
     if not diagnostics:
         return f"All checks passed! ({scope})"
     counts = [_plural(n, word) for n, word in ((errors, "error"), (warnings, "warning")) if n]
@@ -334,7 +336,7 @@ class _TextRenderer:
 
     def summary(self, diags: list[Diagnostic], summary: RunSummary) -> str:
         text = summary_line(diags, summary)
-        if diags:
+        if diags or summary.projects == 0:
             return self.style(text, _Style.BOLD)
         head, _, tail = text.partition(" (")
         return f"{self.style(head, _Style.BOLD, _Style.GREEN)} ({tail}"

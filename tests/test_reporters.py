@@ -375,7 +375,7 @@ def test_statistics_ignored_by_machine_formats(diags, root):
     [
         (0, 0, 1, 1, "All checks passed! (1 app in 1 project checked)"),
         (0, 0, 2, 4, "All checks passed! (4 apps in 2 projects checked)"),
-        (0, 0, 0, 0, "All checks passed! (0 apps in 0 projects checked)"),
+        (0, 0, 0, 0, "No fal projects found: no pyproject.toml with a [tool.fal] table under the given paths."),
         (1, 0, 1, 1, "Found 1 error (1 app in 1 project checked)."),
         (2, 0, 1, 3, "Found 2 errors (3 apps in 1 project checked)."),
         (0, 1, 1, 1, "Found 1 warning (1 app in 1 project checked)."),
