@@ -9,6 +9,24 @@ import sys
 
 import pytest
 
+APP_PY = """
+import fal
+
+
+class Web(fal.App):
+    @fal.endpoint("/")
+    def run(self) -> dict:
+        return {}
+
+
+class A(Web):
+    pass
+
+
+class B(Web):
+    pass
+"""
+
 BAD = '''
 [tool.fal.apps.web]
 ref = "app.py::Web"
@@ -22,7 +40,7 @@ def codes(res):
 
 
 def test_exit_codes(project, cli):
-    root = project({"pyproject.toml": BAD})
+    root = project({"pyproject.toml": BAD, "app.py": APP_PY})
     assert cli(["check", str(root)], cwd=root).code == 1
     assert cli(["check", str(root), "--exit-zero"], cwd=root).code == 0
     assert cli(["check", str(root), "--ignore", "FAL003"], cwd=root).code == 0  # only a warning left
@@ -34,7 +52,7 @@ def test_exit_codes(project, cli):
 
 
 def test_usage_errors_are_one_line_without_traceback(project, cli):
-    root = project({"pyproject.toml": BAD})
+    root = project({"pyproject.toml": BAD, "app.py": APP_PY})
     res = cli(["check", "does/not/exist"], cwd=root)
     assert res.code == 2
     assert res.err.strip() == "fallint: error: does/not/exist: no such file or directory"
@@ -43,7 +61,7 @@ def test_usage_errors_are_one_line_without_traceback(project, cli):
 
 
 def test_select_accepts_codes_prefixes_and_names(project, cli):
-    root = project({"pyproject.toml": BAD})
+    root = project({"pyproject.toml": BAD, "app.py": APP_PY})
     base = ["check", str(root), "--output-format", "json"]
     assert codes(cli(base, cwd=root)) == ["FAL003", "FAL503"]
     assert codes(cli(base + ["--select", "FAL5"], cwd=root)) == ["FAL503"]
@@ -55,6 +73,7 @@ def test_select_accepts_codes_prefixes_and_names(project, cli):
 def test_config_in_pyproject(project, cli):
     root = project(
         {
+            "app.py": APP_PY,
             "pyproject.toml": BAD
             + '''
 [tool.fallint]
@@ -117,6 +136,7 @@ extra-machine-types = "GPU-X"
 def test_inline_suppression(project, cli):
     root = project(
         {
+            "app.py": APP_PY,
             "pyproject.toml": '''
 [tool.fal.apps.web]
 ref = "app.py::Web"
@@ -149,6 +169,7 @@ def test_unused_suppression_not_reported_when_rules_are_deselected(project, cli)
 def test_app_filter(project, cli):
     root = project(
         {
+            "app.py": APP_PY,
             "pyproject.toml": '''
 [tool.fal.apps.a]
 ref = "app.py::A"
@@ -218,7 +239,7 @@ def test_paths_relative_to_cwd_with_forward_slashes(project, cli):
 
 
 def test_json_contract(project, cli):
-    root = project({"pyproject.toml": BAD})
+    root = project({"pyproject.toml": BAD, "app.py": APP_PY})
     res = cli(["check", "--output-format", "json"], cwd=root)
     data = json.loads(res.out)
     assert [(d["line"], d["column"]) for d in data] == sorted((d["line"], d["column"]) for d in data)
@@ -248,7 +269,7 @@ def test_rules_and_rule_commands(cli, tmp_path):
 
 
 def test_statistics_and_quiet(project, cli):
-    root = project({"pyproject.toml": BAD})
+    root = project({"pyproject.toml": BAD, "app.py": APP_PY})
     res = cli(["check", "--statistics", "--select", "FAL0,FAL5"], cwd=root)
     assert "FAL003" in res.out and "unknown-key" in res.out and "keepalive" not in res.out
     res = cli(["check", "--quiet", "--output-format", "concise", "--select", "FAL0,FAL5"], cwd=root)
@@ -256,7 +277,7 @@ def test_statistics_and_quiet(project, cli):
 
 
 def test_python_dash_m_and_console_script(project):
-    root = project({"pyproject.toml": BAD})
+    root = project({"pyproject.toml": BAD, "app.py": APP_PY})
     res = subprocess.run(
         [sys.executable, "-m", "fallint", "check", "--output-format", "concise", "--select", "FAL0"],
         cwd=root, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"},
@@ -269,7 +290,7 @@ def test_python_dash_m_and_console_script(project):
 def test_public_api(project):
     import fallint
 
-    root = project({"pyproject.toml": BAD})
+    root = project({"pyproject.toml": BAD, "app.py": APP_PY})
     diags = fallint.check([str(root)], select=["FAL0"])
     assert [d.code for d in diags] == ["FAL003"]
     assert diags[0].location.line == 3
