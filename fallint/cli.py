@@ -19,6 +19,7 @@ from pathlib import Path
 from . import __version__
 
 FORMATS = ("full", "concise", "json", "github", "sarif")
+_DEPENDENCIES = {"tomli", "libcst", "packaging", "tree_sitter", "tree_sitter_toml"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -98,6 +99,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("fallint: interrupted", file=sys.stderr)
         return 130
+    except ModuleNotFoundError as exc:
+        # fallint run from a source tree (python -m fallint) without its dependencies
+        if (exc.name or "").split(".")[0] in _DEPENDENCIES:
+            print(
+                f"fallint: error: the `{exc.name}` package is missing: install fallint with its "
+                "dependencies (pip install fallint)",
+                file=sys.stderr,
+            )
+            return 2
+        raise
     except BrokenPipeError:
         try:
             sys.stdout = open(os.devnull, "w")

@@ -345,3 +345,11 @@ def test_huge_pyproject_is_refused_not_read(tmp_path, cli):
     res = cli(["check", "--output-format", "json"], cwd=tmp_path)
     (d,) = json.loads(res.out)
     assert d["code"] == "FAL001" and "bytes" in d["message"]
+
+
+def test_missing_dependency_is_a_clear_message(project):
+    root = project({"pyproject.toml": BAD})
+    code = "import sys; sys.modules['tomli'] = None; from fallint.cli import main; sys.exit(main(['check', '.']))"
+    res = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
+    assert res.returncode == 2
+    assert "Traceback" not in res.stderr and "`tomli` package is missing" in res.stderr
