@@ -24,7 +24,7 @@ So each element is one of:
 :func:`analyze_layer` classifies every element and reports what uv rejects
 before it resolves anything (unknown options, missing or malformed option
 values, requirements that do not parse, ...), with 0-based, end-exclusive
-character offsets *inside the element string*. The verdicts mirror uv (0.13,
+character offsets *inside the element string*. The verdicts mirror uv (:data:`UV_VERSION`,
 checked against the real binary by the tests); the messages for requirement
 syntax errors come from :mod:`packaging`.
 
@@ -257,8 +257,11 @@ _PLATFORMS = (
     "arm64-apple-ios-simulator", "x86_64-apple-ios-simulator",
 )  # fmt: skip
 
-#: Every option of ``uv pip install`` (uv 0.13), visible and hidden. Checked
-#: against the real binary by tests/test_requirements_lib.py.
+#: the uv release the table below was read from (and the tests check it against)
+UV_VERSION = "0.13.9"
+
+#: Every option of ``uv pip install``, visible and hidden. Checked against the
+#: real binary by tests/test_requirements_lib.py.
 UV_PIP_INSTALL_OPTIONS: tuple[OptionSpec, ...] = (
     # what to install
     _v("--requirements", short="-r", aliases=("--requirement",), repeatable=True,
@@ -649,8 +652,11 @@ def _with_value(
     _record(w, i, spec, ostart, oend)
     if spec.name == "--editable":
         w.sources += 1
+        # fal rewrites a whole string naming a directory, never a value attached
+        # to its option (`-e.` reaches uv as written)
+        base_dir = w.base_dir if vi != i else None
         item, problems = _requirement_item(
-            vi, value, w.base_dir, element=w.args[vi], offset=vstart, editable=True
+            vi, value, base_dir, element=w.args[vi], offset=vstart, editable=True
         )
         if vi != i:
             w.items[vi] = item
@@ -775,7 +781,9 @@ def _short_suggestion(text: str) -> str | None:
 # --------------------------------------------------------------------------
 
 _NAME_RE = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
-_NAME_HINT = "names must start and end with a letter or digit and contain only letters, digits, -, _ and ."
+_NAME_HINT = (
+    "names must start and end with a letter or digit and contain only letters, digits, -, _ and ."
+)
 
 
 def _check_value(w: _Walk, spec: OptionSpec, vi: int, value: str, vstart: int) -> None:
@@ -1647,7 +1655,8 @@ class LocalPath:
     (fal refuses to deploy otherwise: it names the sdist after it);
     ``optional_dependencies`` the normalised names of
     ``[project.optional-dependencies]`` (``None`` when the pyproject cannot be
-    read). ``error`` says why the pyproject is missing or unreadable.
+    read or declares them ``dynamic``). ``error`` says why the pyproject is
+    missing or unreadable.
     """
 
     directory: Path
@@ -1731,6 +1740,9 @@ def _read_local_project(directory: Path, extras_text: str, extras: tuple[str, ..
         return result(True, optional=())
     name = project.get("name")
     name = name if isinstance(name, str) and name else None
+    dynamic = project.get("dynamic")
+    if isinstance(dynamic, list) and "optional-dependencies" in dynamic:
+        return result(True, name=name)  # the build backend decides: unknown here
     optional = project.get("optional-dependencies")
     names = tuple(_canonical(k) for k in optional) if isinstance(optional, dict) else ()
     return result(True, name=name, optional=names)

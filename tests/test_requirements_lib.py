@@ -819,15 +819,17 @@ def _help_options(text: str) -> dict[str, tuple[str | None, bool, tuple[str, ...
 def test_option_table_matches_uv_help(uv):
     code, out = uv.run(["--help"], install_flags=False)
     assert code == 0
+    version = subprocess.run([uv.exe, "--version"], capture_output=True, text=True).stdout.strip()
+    why = f"the table was read from uv {R.UV_VERSION}; this is {version}"
     listed = _help_options(out)
     assert len(listed) > 60
     for name, (short, takes_value, choices) in listed.items():
         spec = option_spec(name)
-        assert spec is not None and spec.name == name, name
+        assert spec is not None and spec.name == name, (name, why)
         assert (spec.short, spec.takes_value, spec.hidden) == (short, takes_value, False), name
-        assert set(spec.choices) == set(choices), name
+        assert set(spec.choices) == set(choices), (name, why)
     for spec in UV_PIP_INSTALL_OPTIONS:
-        assert spec.hidden == (spec.name not in listed), spec.name
+        assert spec.hidden == (spec.name not in listed), (spec.name, why)
 
 
 def _probe(uv: Uv, spelling: str) -> tuple[str, str]:
@@ -868,8 +870,8 @@ def test_repeatable_matches_uv(uv):
     specs = [s for s in UV_PIP_INSTALL_OPTIONS if s.name not in _HARNESS]
 
     def twice(spec):
-        one = [spec.name] + ([SAMPLES.get(spec.name) or spec.choices[0]] if spec.takes_value else [])
-        return spec, uv.run(one + one + ["numpy"])[1]
+        value = [SAMPLES.get(spec.name) or spec.choices[0]] if spec.takes_value else []
+        return spec, uv.run([spec.name, *value, spec.name, *value, "numpy"])[1]
 
     for spec, out in uv.many(twice, specs):
         assert ("cannot be used multiple times" in out) == (not spec.repeatable), (spec.name, out)

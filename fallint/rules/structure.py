@@ -234,7 +234,7 @@ class WrongType(Rule):
     what = """
         A key whose value has a type fal or the fal server does not accept: a string
         where an integer is needed, a boolean where an integer is needed (`true` is
-        not `1`), a float for `python_version`, a mixed `requirements` list, a
+        not `1`), a float for `python_version`, a `requirements` string, a
         `health_check` or `image` that is not a table, and so on.
     """
     why = "fal raises before deploying (`must be an integer`, `must be a list of strings` ...) or the server rejects the app."
@@ -246,7 +246,7 @@ class WrongType(Rule):
             ref = "app.py::Web"
             keep_alive = true
             python_version = 3.12
-            requirements = ["numpy", ["torch"]]
+            requirements = "numpy"
             ''',
             expect=["3:14", "4:18", "5:16"],
         )
@@ -267,7 +267,8 @@ class WrongType(Rule):
         for path, table, known, _what in _sub_tables(app):
             for key, value in table.items():
                 kind = known.get(key)
-                if kind is None or kind.check(value):
+                if kind is None or kind.check(value) or (key == "requirements" and isinstance(value, list)):
+                    # an array of the wrong shape: FAL301 points at the offending elements
                     continue
                 extra = ""
                 if key == "python_version" and isinstance(value, (int, float)) and not isinstance(value, bool):
