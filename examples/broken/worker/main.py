@@ -1,0 +1,7 @@
+import fal
+
+
+class Worker(fal.App):
+    @fal.endpoint("/")
+    def work(self, job: str) -> dict:
+        return {"done": job}
