@@ -675,3 +675,28 @@ def test_dockerfile_symlink_loop(project, cli):
     os.symlink("Dockerfile", root / "Dockerfile")
     (d,) = check(cli, root, "FAL4")
     assert d["code"] == "FAL410" and "symbolic links" in d["message"]
+
+
+def test_image_of_a_ref_app_is_read_but_not_built(project, cli):
+    """fal keeps a ref target's own environment: the TOML image is loaded
+    (a missing Dockerfile still fails) but never built or uploaded."""
+    app_py = 'import fal\n\n\nclass Web(fal.App):\n    @fal.endpoint("/")\n    def run(self) -> dict:\n        return {}\n'
+    root = project(
+        {
+            "pyproject.toml": '''
+            [tool.fal.apps.web]
+            ref = "app.py::Web"
+            image = { dockerfile = "Dockerfile" }
+
+            [tool.fal.apps.gone]
+            ref = "app.py::Web"
+            name = "gone"
+            image = { dockerfile = "Missing.Dockerfile" }
+            ''',
+            "app.py": app_py,
+            "Dockerfile": "FROM python:3.12-slim\nCOPY nothing-here.txt /app/\n",
+        }
+    )
+    res = cli(["check", "--output-format", "json"], cwd=root)
+    found = sorted((d["code"], d["app"]) for d in json.loads(res.out))
+    assert found == [("FAL410", "gone"), ("FAL604", "gone"), ("FAL604", "web")]

@@ -301,18 +301,30 @@ def build_of(app: "App") -> Build | None:
     return project_memo(app.project, ("build", app.key), make)
 
 
+def image_is_built(app: "App") -> bool:
+    """False when fal reads the app's Dockerfile but never builds it or uploads
+    its context: the ``ref`` target keeps its own environment (FAL604)."""
+    from .ref import environment_owner
+
+    return environment_owner(app) is None
+
+
 class _BuildRule(Rule):
     """A rule about an app's Dockerfile build (``check_build``).
 
     A diagnostic inside a Dockerfile (not the pyproject) that an earlier app
-    sharing the Dockerfile already produced is dropped.
+    sharing the Dockerfile already produced is dropped.  Rules about the
+    build itself (``needs_build``) skip apps whose image fal never builds.
     """
+
+    #: False for problems fal hits while *loading* the config (a missing Dockerfile)
+    needs_build = True
 
     def check_project(self, project: "Project") -> Iterable[Diagnostic]:
         seen: set[tuple] = set()
         for app in project.apps:
             build = build_of(app)
-            if build is None:
+            if build is None or (self.needs_build and not image_is_built(app)):
                 continue
             for diag in self.check_build(build):
                 if diag.location.path != project.pyproject_path:
@@ -670,6 +682,7 @@ def _count(paths: list[str]) -> str:
 @register
 class DockerfileUnreadable(_BuildRule):
     code = "FAL410"
+    needs_build = False  # fal opens the Dockerfile while loading the app
     name = "dockerfile-unreadable"
     severity = ERROR
     summary = "image.dockerfile is missing, a directory, unreadable or empty"
@@ -1221,7 +1234,8 @@ class DockerignoreFalDiffers(Rule):
     ]
 
     def check_project(self, project: "Project") -> Iterator[Diagnostic]:
-        builds = _dockerignore_builds(project)
+        # how fal reads the patterns matters only where it uploads a build context
+        builds = [b for b in _dockerignore_builds(project) if image_is_built(b.app)]
         if not builds:
             return
         build = builds[0]

@@ -18,7 +18,15 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from ..diagnostics import Location, Related
 from ..registry import WARNING, Example, Rule, register
-from .ref import RefRule, RefTarget, class_ancestry, ref_target, short as _short, symbol_location
+from .ref import (
+    RefRule,
+    RefTarget,
+    class_ancestry,
+    environment_owner,
+    ref_target,
+    short as _short,
+    symbol_location,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..project import App
@@ -539,8 +547,8 @@ class TomlImageIgnored(Rule):
     def check_app(self, app):
         if "image" not in app.table:
             return
-        target = _target(app)
-        if target is None or target.kind not in ("app", "function"):
+        target = environment_owner(app)
+        if target is None:
             return
         name = target.symbol.name
         what = f"class `{name}`" if target.is_app else f"`{name}`'s `fal.function(...)`"

@@ -96,6 +96,22 @@ class RefTarget:
         return self.kind == "app" and self.symbol is not None and self.symbol.kind == "class"
 
 
+def environment_owner(app: "App") -> RefTarget | None:
+    """The ref target whose own environment fal keeps, if any.
+
+    fal merges the TOML environment into the one a ``fal.App`` class or a
+    ``fal.function`` already defines without overwriting keys, and that one
+    always has a ``kind``: a TOML ``image`` is then never built (FAL604), and
+    its build context never uploaded.
+    """
+    if not isinstance(app.table.get("ref"), str):
+        return None
+    target = ref_target(app)
+    if target is None or target.symbol is None or target.symbol.path is None:
+        return None
+    return target if target.kind in ("app", "function") else None
+
+
 def ref_target(app: "App") -> RefTarget | None:
     """Resolve ``app``'s ``ref`` (None when it has no string ``ref``); memoised per run."""
     ref = app.table.get("ref")
