@@ -17,8 +17,9 @@ modules to parse:
   "benchpkg.mod_XXXX:Svc"`` with ``requirements`` that install the project
   (``"."``), an extra index, a pin and a marker, its module at
   ``src/benchpkg/mod_XXXX.py``;
-* every 7th app (index 5 mod 7) is a ``ref`` app built from the shared
-  ``docker/Dockerfile`` (``COPY apps/ /app/apps/``, ``.dockerignore`` at the
+* every 7th app (index 5 mod 7) is such an entry-point app built from the
+  shared ``docker/Dockerfile`` (an entry point, not a ``ref``: fal ignores a
+  TOML ``image`` on a ``ref`` app, FAL604) (``COPY apps/ /app/apps/``, ``.dockerignore`` at the
   root of the build context, the project directory).
 
 Settings (``machine_type`` as a string or a fallback list, ``num_gpus`` on GPU
@@ -573,7 +574,9 @@ def _app_toml(index: int, seed: int) -> str:
     lines.append(f"[tool.fal.apps.{name}]")
     subtables: list[str] = []
 
-    if kind == "entry":
+    if kind in ("entry", "docker"):
+        # (a TOML image only takes effect for entry-point and image-only apps:
+        # a ref target keeps its own environment, FAL604)
         lines.append(f'python_entry_point = "benchpkg.mod_{index:04d}:Svc"')
         lines.append("requirements = [")
         lines += [f"    {_toml_str(req)}," for req in ENTRY_REQUIREMENTS]
@@ -701,7 +704,7 @@ def _write(path: Path, text: str) -> None:
 def module_path(project: Path | str, index: int) -> Path:
     """Where app ``index``'s module lives in a generated full project."""
     project = Path(project)
-    if app_kind(index) == "entry":
+    if app_kind(index) in ("entry", "docker"):
         return project / "src" / "benchpkg" / f"mod_{index:04d}.py"
     return project / "apps" / f"app_{index:04d}.py"
 
@@ -731,7 +734,7 @@ def generate(n: int, dest: Path | str, *, seed: int = 0, schema_only: bool = Fal
         _write(dest / ".dockerignore", DOCKERIGNORE)
         _write(dest / "src" / "benchpkg" / "__init__.py", '"""Services installed on the worker."""\n')
         for i in range(1, n + 1):
-            _write(module_path(dest, i), module_source(i, seed, entry=app_kind(i) == "entry"))
+            _write(module_path(dest, i), module_source(i, seed, entry=app_kind(i) in ("entry", "docker")))
             modules += 1
     _write(
         dest / MARKER,

@@ -38,6 +38,8 @@ Nothing here raises on bad input, and :mod:`packaging` is imported lazily.
 from __future__ import annotations
 
 import difflib
+import functools
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -1714,38 +1716,48 @@ def local_path_target(text: str, base_dir: Path) -> LocalPath | None:
 
 
 def _read_local_project(directory: Path, extras_text: str, extras: tuple[str, ...]) -> LocalPath:
+    pyproject = directory / "pyproject.toml"
+    try:
+        st = os.stat(pyproject)
+        stamp: tuple = (st.st_mtime_ns, st.st_size, st.st_ino)
+    except OSError:
+        stamp = ()
+    has, name, optional, error = _project_facts(str(pyproject), stamp)
+    return LocalPath(directory, extras_text, extras, pyproject, has, name, optional, error)
+
+
+@functools.lru_cache(maxsize=256)
+def _project_facts(pyproject_path: str, stamp: tuple) -> tuple:
+    """(has pyproject, [project].name, optional-dependency names, error) of one
+    pyproject.toml; memoised on its stat stamp, because every local-path
+    requirement of every app (often ``.``, the linted project itself) asks."""
     from fallint.files import read_text
 
-    pyproject = directory / "pyproject.toml"
-
-    def result(has: bool, name=None, optional=None, error=None) -> LocalPath:
-        return LocalPath(directory, extras_text, extras, pyproject, has, name, optional, error)
-
-    loaded = read_text(pyproject)
+    loaded = read_text(Path(pyproject_path))
     if not loaded.ok:
         error = (
             "no pyproject.toml in this directory"
             if loaded.error == "missing"
             else f"pyproject.toml {loaded.message}"
         )
-        return result(loaded.error not in ("missing", "directory"), error=error)
+        return (loaded.error not in ("missing", "directory"), None, None, error)
     import tomli
 
     try:
         data = tomli.loads(loaded.text or "")
     except (tomli.TOMLDecodeError, RecursionError, ValueError) as exc:
-        return result(True, error=f"pyproject.toml is not valid TOML: {exc}")
+        return (True, None, None, f"pyproject.toml is not valid TOML: {exc}")
     project = data.get("project")
     if not isinstance(project, dict):
-        return result(True, optional=())
+        return (True, None, (), None)
     name = project.get("name")
     name = name if isinstance(name, str) and name else None
     dynamic = project.get("dynamic")
     if isinstance(dynamic, list) and "optional-dependencies" in dynamic:
-        return result(True, name=name)  # the build backend decides: unknown here
+        return (True, name, None, None)  # the build backend decides: unknown here
     optional = project.get("optional-dependencies")
     names = tuple(_canonical(k) for k in optional) if isinstance(optional, dict) else ()
-    return result(True, name=name, optional=names)
+    return (True, name, names, None)
 
 
 # --------------------------------------------------------------------------
