@@ -79,6 +79,8 @@ def check_paths(paths: list[str], options: Options | None = None, cwd: Path | No
         if kind == "pyproject" and candidates and not _has_fal(load(candidates[0])):
             pass  # a pyproject without [tool.fal]: nothing to lint (pre-commit passes them all)
 
+    prefetch_sources([projects[key] for key in chosen])
+
     diagnostics: list[Diagnostic] = []
     internal: list[str] = []
     apps = 0
@@ -103,6 +105,50 @@ def check_paths(paths: list[str], options: Options | None = None, cwd: Path | No
         diagnostics.extend(diags)
     diagnostics.sort(key=lambda d: d.sort_key(cwd))
     return RunResult(diagnostics, linted, apps, failed, internal, files)
+
+
+def prefetch_sources(projects: list[Project]) -> None:
+    """Load the Python files the apps name -- ``ref`` files and
+    ``python_entry_point`` modules -- before any rule runs, so that
+    :meth:`~fallint.pysource.resolve.SourceProject.prefetch` takes them from
+    the cache or parses them in parallel.  A failure here only means the
+    rules load the files themselves."""
+    started = False
+    try:
+        for proj in projects:
+            paths = _app_source_files(proj)
+            if paths:
+                started = True
+                proj.sources.prefetch(paths)
+    except Exception:
+        if os.environ.get("FALLINT_DEBUG"):
+            raise
+    finally:
+        if started:
+            from .pysource.resolve import shutdown_workers
+
+            shutdown_workers()
+
+
+def _app_source_files(proj: Project) -> list[Path]:
+    """The existing files of the checked apps' ``ref`` (the part before
+    ``::``) and ``python_entry_point`` modules (the part before ``:``), each once."""
+    paths: dict[Path, None] = {}
+    for app in proj.apps:
+        ref = app.table.get("ref")
+        if isinstance(ref, str) and "\x00" not in ref:
+            file_part = ref.partition("::")[0]
+            path = Path(os.path.normpath(os.path.join(proj.root, file_part)))
+            if file_part and os.path.isfile(path):
+                paths[path] = None
+        entry = app.table.get("python_entry_point")
+        if isinstance(entry, str):
+            module = entry.split(":", 1)[0].strip()
+            if module and all(part.isidentifier() for part in module.split(".")):
+                location = proj.sources.module_file(module)
+                if location.kind in ("module", "package") and location.path is not None:
+                    paths[Path(location.path)] = None
+    return list(paths)
 
 
 def _has_fal(proj: Project) -> bool:

@@ -167,7 +167,21 @@ class Project:
         """The project's Python sources (lazy: importing the analysis costs time)."""
         from .pysource.resolve import SourceProject
 
-        return SourceProject(self.root, self.layout, **self.options.get("source_kwargs", {}))
+        return SourceProject(self.root, self.layout, **self.source_options())
+
+    def source_options(self) -> dict:
+        """:class:`~fallint.pysource.resolve.SourceProject`'s keyword arguments
+        from the run options: the persistent cache (``.fallint_cache/``, or
+        ``cache_dir``; none with ``no_cache``), the worker count (``jobs``),
+        then anything in ``source_kwargs``, which wins."""
+        options = self.options
+        kwargs: dict = {"jobs": options.get("jobs")}
+        if not options.get("no_cache"):
+            from .cache import project_cache
+
+            kwargs["cache"] = project_cache(self.root, options.get("cache_dir"))
+        kwargs.update(options.get("source_kwargs", {}))
+        return kwargs
 
     @cached_property
     def layout(self):

@@ -37,10 +37,14 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
+import sys
 import threading
+from bisect import bisect_right
 from dataclasses import asdict, dataclass, field, fields
 from functools import cached_property
+from itertools import accumulate
 from typing import Any, ClassVar, Union
 
 #: Bumped whenever the shape of the index changes, so stale caches are ignored.
@@ -82,6 +86,86 @@ def _load(cls: type, data: dict) -> Any:
                 value = _load(sub, value)
         kwargs[f.name] = value
     return cls(**kwargs)
+
+
+#: dataclass -> ((field name, nested spec or None), ...), for _pack / _unpack
+_SHAPES: dict[type, tuple] = {}
+
+
+def _shape(cls: type) -> tuple:
+    shape = _SHAPES.get(cls)
+    if shape is None:
+        nested = getattr(cls, "_NESTED", {})
+        shape = _SHAPES[cls] = tuple((f.name, nested.get(f.name)) for f in fields(cls))
+    return shape
+
+
+def _pack(obj: Any) -> list:
+    """Dataclass ``obj`` as the list of its field values (nested ones packed too)."""
+    out = []
+    for name, spec in _shape(type(obj)):
+        value = getattr(obj, name)
+        if spec is not None and value is not None:
+            shape = spec[1]
+            if shape == "list":
+                value = [_pack(item) for item in value]
+            elif shape == "dict":
+                value = {key: _pack(item) for key, item in value.items()}
+            else:
+                value = _pack(value)
+        out.append(value)
+    return out
+
+
+def _unpack(cls: type, data: list) -> Any:
+    """Inverse of :func:`_pack` (raises TypeError and friends on a wrong shape)."""
+    return _unpacker(cls)(data)
+
+
+#: dataclass -> its unpacking function (built once: decoding a cached index
+#: builds a hundred objects, so the per-object work is kept to a minimum)
+_UNPACKERS: dict[type, Any] = {}
+
+
+def _unpacker(cls: type) -> Any:
+    unpack = _UNPACKERS.get(cls)
+    if unpack is not None:
+        return unpack
+    shape = _shape(cls)
+    size = len(shape)
+    converters: list = []
+    for _, spec in shape:
+        if spec is None:
+            converters.append(None)
+            continue
+        sub, kind = spec
+        inner = _unpacker(sub)
+        if kind == "list":
+            converters.append(lambda value, inner=inner: [inner(item) for item in value])
+        elif kind == "dict":
+            converters.append(lambda value, inner=inner: {key: inner(item) for key, item in value.items()})
+        else:
+            converters.append(inner)
+
+    def wrong(data: Any) -> TypeError:
+        return TypeError(f"{cls.__name__}: expected a list of {size} values, not {type(data).__name__}")
+
+    if all(convert is None for convert in converters):
+        def unpack(data: Any) -> Any:
+            if type(data) is not list or len(data) != size:
+                raise wrong(data)
+            return cls(*data)
+    else:
+        def unpack(data: Any) -> Any:
+            if type(data) is not list or len(data) != size:
+                raise wrong(data)
+            return cls(*[
+                value if convert is None or value is None else convert(value)
+                for convert, value in zip(converters, data)
+            ])
+
+    _UNPACKERS[cls] = unpack
+    return unpack
 
 
 @dataclass
@@ -285,6 +369,21 @@ class ModuleIndex:
     def from_json(cls, text: str) -> "ModuleIndex":
         return cls.from_dict(json.loads(text))
 
+    def to_list(self) -> list:
+        """A compact JSON-able form: each entry as the list of its field
+        values in field order (what the on-disk cache stores: smaller than
+        :meth:`to_dict` and several times faster to write and read back)."""
+        return _pack(self)
+
+    @classmethod
+    def from_list(cls, data: list) -> "ModuleIndex":
+        """Inverse of :meth:`to_list`; raises ``ValueError`` when ``data`` does
+        not have its shape (the format is :data:`INDEX_FORMAT` too)."""
+        try:
+            return _unpack(cls, data)
+        except (TypeError, AttributeError, KeyError, IndexError) as exc:
+            raise ValueError(f"not a packed ModuleIndex: {exc}") from None
+
     # -- queries -----------------------------------------------------------
 
     @cached_property
@@ -342,67 +441,246 @@ def index_source(text: str) -> ModuleIndex:
     interpreter.  Raises :class:`PySyntaxError` on invalid (or absurdly deeply
     nested) source; never executes anything.
     """
-    deep = _nesting_problem(text)
-    if deep is not None:
-        message, line, column = deep
-        raise PySyntaxError(message, line, column)
     return _in_big_stack_thread(_parse_and_index, text)
 
 
 def _parse_and_index(text: str) -> ModuleIndex:
+    """Index ``text``: its skeleton when there is one (see :func:`_skeleton`),
+    else -- and for every file the interpreter's parser rejects -- the whole
+    file, with libcst's diagnosis of any syntax error."""
     import libcst as cst
-    from libcst.metadata import MetadataWrapper, PositionProvider
 
+    skeleton = _safe_skeleton(text)
+    if skeleton is not None:
+        skeleton_text, line_map = skeleton
+        try:
+            module = cst.parse_module(skeleton_text)
+        except (cst.ParserSyntaxError, RecursionError):
+            pass  # libcst and the interpreter disagree: let the full parse decide
+        else:
+            return _index_module(module, skeleton_text, line_map)
+    _refuse_deep_nesting(text)
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
         raise _syntax_error(text, exc) from None
     except RecursionError:
         raise PySyntaxError("too deeply nested to analyse") from None
+    return _index_module(module, text, None)
+
+
+#: From 3.11 CPython's parser refuses absurd nesting with an exception; 3.10's
+#: can overflow the C stack, so there the nesting guard sees the text first.
+_AST_SURVIVES_NESTING = sys.version_info >= (3, 11)
+
+
+def _safe_skeleton(text: str) -> tuple[str, list[int] | None] | None:
+    """The skeleton of ``text`` when the interpreter parses ``text`` and the
+    skeleton is not nested too deeply for libcst; else None."""
+    if not _AST_SURVIVES_NESTING:
+        _refuse_deep_nesting(text)
+    skeleton = _skeleton(text)
+    if skeleton is None or _nesting_problem(skeleton[0]) is not None:
+        return None
+    return skeleton
+
+
+def _refuse_deep_nesting(text: str) -> None:
+    """Raise :class:`PySyntaxError` when ``text`` is nested too deeply for libcst."""
+    deep = _nesting_problem(text)
+    if deep is not None:
+        message, line, column = deep
+        raise PySyntaxError(message, line, column)
+
+
+def _index_module(module: Any, text: str, line_map: list[int] | None) -> ModuleIndex:
+    """Index a parsed module (of ``text``; ``line_map`` maps its lines to the
+    file's lines when ``text`` is a skeleton)."""
     try:
-        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-        return _Indexer(module, positions).run()
+        try:
+            positions: _Positions = _CodegenPositions(module, text, line_map)
+            return _Indexer(module, positions).run()
+        except _NoFastPosition:
+            return _Indexer(module, _ProviderPositions(module, line_map)).run()
     except RecursionError:
         raise PySyntaxError("too deeply nested to analyse") from None
 
 
+def _index_with_provider(text: str) -> ModuleIndex:
+    """The reference :func:`index_source` is tested against: libcst parses the
+    whole file and its ``PositionProvider`` gives every position (slow)."""
+
+    def run(source: str) -> ModuleIndex:
+        import libcst as cst
+
+        module = cst.parse_module(source)
+        return _Indexer(module, _ProviderPositions(module, None)).run()
+
+    return _in_big_stack_thread(run, text)
+
+
+# -- the skeleton ------------------------------------------------------------
+#
+# Function bodies are most of a typical module and nothing in them is indexed,
+# yet parsing them is most of libcst's work.  The interpreter's own parser
+# (``compile(..., PyCF_ONLY_AST)``: parsing only, nothing runs) checks the
+# whole file and says where each body is, several times faster than libcst;
+# libcst then parses a *skeleton*: the file with the lines of every function
+# body replaced by one ``pass`` line at the body's indentation.  Every other
+# line is kept verbatim, so columns are unchanged and a line map restores the
+# file's line numbers.  A file the interpreter rejects (a syntax error, or
+# syntax newer than the interpreter) is parsed whole by libcst, as is a file
+# whose skeleton libcst rejects: syntax errors are diagnosed as before.
+#
+# Two differences from parsing whole files, both about function bodies that
+# only the interpreter now reads: a body the interpreter accepts and libcst
+# does not (libcst lags behind CPython's grammar, e.g. ``(x): int``) no longer
+# makes the file a syntax error; and from Python 3.11, where the interpreter's
+# parser refuses absurd nesting with an exception, the nesting guard checks
+# the skeleton only, so such nesting inside a body that the interpreter
+# accepts is no longer refused either.
+
+#: statement fields that hold blocks of statements (``If.orelse`` holds ``elif``)
+_BLOCK_FIELDS = ("body", "orelse", "finalbody")
+
+
+def _skeleton(text: str) -> tuple[str, list[int] | None] | None:
+    """``(skeleton text, line map)`` for ``text`` (the map is None when
+    nothing was cut), or None when the interpreter cannot parse ``text`` (or
+    it has a carriage return: then line counting is left to libcst alone)."""
+    if "\r" in text:
+        return None
+    import ast
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarning: invalid escape sequence...
+            tree = compile(text, "<source>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+        return None
+    lines = text.split("\n")
+    cuts: list[tuple[int, int]] = []  # 0-based line ranges [first, last] of bodies
+    _collect_bodies(tree.body, lines, cuts, ast)
+    if not cuts:
+        return text, None
+    kept: list[str] = []
+    line_map: list[int] = []
+    previous = 0
+    for first, last in cuts:
+        kept.extend(lines[previous:first])
+        line_map.extend(range(previous + 1, first + 1))
+        line = lines[first]
+        kept.append(line[: len(line) - len(line.lstrip(" \t\f"))] + "pass")
+        line_map.append(first + 1)
+        previous = last + 1
+    kept.extend(lines[previous:])
+    line_map.extend(range(previous + 1, len(lines) + 1))
+    return "\n".join(kept), line_map
+
+
+def _collect_bodies(statements: list, lines: list[str], cuts: list[tuple[int, int]], ast: Any) -> None:
+    """Append to ``cuts`` the line ranges of the bodies of the functions in
+    ``statements`` and in the blocks and class bodies nested in them.  A body
+    on the ``def`` line itself (``def f(): ...``) is left alone."""
+    for stmt in statements:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            first = stmt.body[0]
+            decorators = getattr(first, "decorator_list", None)
+            start = min([first.lineno] + [d.lineno for d in decorators or ()]) - 1
+            line = lines[start]
+            indent = len(line) - len(line.lstrip(" \t\f"))
+            # an indented block starts its line: only whitespace before the
+            # statement (ASCII, so its byte offset is its character offset)
+            if decorators or indent == first.col_offset:
+                cuts.append((start, stmt.end_lineno - 1))
+            continue
+        for name in _BLOCK_FIELDS:
+            _collect_bodies(getattr(stmt, name, ()), lines, cuts, ast)
+        for handler in getattr(stmt, "handlers", ()):
+            _collect_bodies(handler.body, lines, cuts, ast)
+        for case in getattr(stmt, "cases", ()):
+            _collect_bodies(case.body, lines, cuts, ast)
+
+
+# -- a thread with a big stack ------------------------------------------------
+
+
 def _in_big_stack_thread(fn: Any, arg: Any) -> Any:
-    """Run ``fn(arg)`` on a thread with a large stack and return its result.
+    """Run ``fn(arg)`` on fallint's parse thread and return its result.
 
     libcst recurses on the C stack; a secondary thread's default stack can be
-    small (512 KiB on macOS), so parsing always happens on a thread of our own.
+    small (512 KiB on macOS), so parsing always happens on a thread of our own
+    with a 64 MiB stack.  The thread is started once and kept (daemon): a new
+    thread per file costs more than a millisecond, its stack being too big for
+    the C library's cache of thread stacks.  Calls from several threads are
+    served one at a time; a call made on the parse thread itself runs inline.
     """
-    result: list = []
+    if threading.current_thread().name == _PARSE_THREAD_NAME:
+        return fn(arg)
+    jobs = _parse_thread_jobs()
+    if jobs is None:  # cannot start a thread: parse on this one
+        return fn(arg)
+    done = threading.Lock()
+    done.acquire()
+    box: list = []
+    jobs.put((fn, arg, box, done))
+    done.acquire()
+    ok, value = box[0]
+    if ok:
+        return value
+    raise value
 
-    def target() -> None:
-        try:
-            result.append((True, fn(arg)))
-        except BaseException as exc:  # re-raised in the caller's thread
-            result.append((False, exc))
 
+_PARSE_THREAD_NAME = "fallint-parse"
+_STACK_LOCK = threading.Lock()
+_parse_jobs: Any = None  # the parse thread's queue.SimpleQueue, once started
+
+
+def _parse_thread_jobs() -> Any:
+    """The job queue of the parse thread, starting the thread on first use."""
+    global _parse_jobs
     with _STACK_LOCK:
+        if _parse_jobs is not None:
+            return _parse_jobs
+        import queue
+
+        jobs: Any = queue.SimpleQueue()
         previous = threading.stack_size()
         try:
             threading.stack_size(_PARSE_STACK_BYTES)
         except (ValueError, RuntimeError):  # platform refuses: use the default
             pass
         try:
-            worker = threading.Thread(target=target, name="fallint-parse", daemon=True)
-            worker.start()
-        except RuntimeError:  # cannot start a thread: parse on this one
-            worker = None
+            threading.Thread(target=_serve, args=(jobs,), name=_PARSE_THREAD_NAME, daemon=True).start()
+        except RuntimeError:
+            return None
         finally:
             threading.stack_size(previous)
-    if worker is None:
-        return fn(arg)
-    worker.join()
-    ok, value = result[0]
-    if ok:
-        return value
-    raise value
+        _parse_jobs = jobs
+        return jobs
 
 
-_STACK_LOCK = threading.Lock()
+def _serve(jobs: Any) -> None:
+    while True:
+        fn, arg, box, done = jobs.get()
+        try:
+            box.append((True, fn(arg)))
+        except BaseException as exc:  # re-raised in the caller's thread
+            box.append((False, exc))
+        fn = arg = box = None  # keep nothing of the job alive
+        done.release()
+
+
+def _forget_parse_thread() -> None:
+    """In a forked child the parse thread does not exist: start a new one."""
+    global _STACK_LOCK, _parse_jobs
+    _STACK_LOCK = threading.Lock()
+    _parse_jobs = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_parse_thread)
 
 
 _LIBCST_AT = re.compile(r"error at (\d+):(\d+)")
@@ -649,6 +927,155 @@ def _nesting_problem(text: str) -> tuple[str, int, int] | None:
     return None
 
 
+# -- positions --------------------------------------------------------------
+#
+# libcst's ``PositionProvider`` computes a range for every node of the module
+# by generating its code with line/column bookkeeping on every token: most of
+# the cost of indexing a file, for the few dozen positions the index keeps.
+# :class:`_CodegenPositions` generates the code once with a state that only
+# notes, per node, how many tokens preceded its syntactic start (where
+# ``PositionProvider`` records it: ``record_syntactic_position``), and turns
+# the token count into a line and column for the nodes actually asked about.
+# It relies on libcst's code-generation protocol (``CSTNode._codegen`` and
+# ``CodegenState``); should that change, or should the generated code not be
+# the source text, the index falls back to ``PositionProvider``.
+
+#: libcst's notion of a line break (``libcst.metadata.position_provider``)
+_NEWLINE = re.compile(r"\r\n?|\n")
+
+
+class _NoFastPosition(Exception):
+    """The fast position path cannot answer: use ``PositionProvider``."""
+
+
+class _NullContext:
+    """A reusable no-op context manager (cheaper than ``contextlib``'s)."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: Any) -> bool:
+        return False
+
+
+_NULL_CONTEXT = _NullContext()
+_STATE_CLASSES: list = []
+
+
+def _state_classes() -> tuple[type, type]:
+    """``(plain, recording)`` code-generation states, built on first use
+    (they subclass libcst's ``CodegenState``, so libcst is imported then)."""
+    if not _STATE_CLASSES:
+        from libcst._nodes.internal import CodegenState
+
+        class _PlainState(CodegenState):
+            """Generates code without any position bookkeeping."""
+
+            __slots__ = ()
+
+            def record_syntactic_position(self, node: Any, **_: Any) -> _NullContext:
+                return _NULL_CONTEXT
+
+        class _RecordingState(CodegenState):
+            """Notes the token count at each node's syntactic start."""
+
+            __slots__ = ("starts",)
+
+            def __init__(self, default_indent: str, default_newline: str) -> None:
+                super().__init__(default_indent=default_indent, default_newline=default_newline)
+                self.starts: dict[int, int] = {}
+
+            def record_syntactic_position(self, node: Any, **_: Any) -> _NullContext:
+                self.starts[id(node)] = len(self.tokens)
+                return _NULL_CONTEXT
+
+        _STATE_CLASSES[:] = [_PlainState, _RecordingState]
+    return _STATE_CLASSES[0], _STATE_CLASSES[1]
+
+
+def _generate(module: Any, node: Any, state_class: type) -> Any:
+    state = state_class(module.default_indent, module.default_newline)
+    node._codegen(state)
+    return state
+
+
+class _Positions:
+    """Where nodes start: ``positions(node) -> (line, column)``, 1-based; and
+    ``positions.source(node)``, the node's code.  ``line_map[i]`` is the line
+    of the file that line ``i + 1`` of the parsed text is (for a skeleton)."""
+
+    def __init__(self, module: Any, line_map: list[int] | None) -> None:
+        self.module = module
+        self.line_map = line_map
+
+    def __call__(self, node: Any) -> tuple[int, int]:
+        line, column = self.start(node)
+        return (self.line_map[line - 1] if self.line_map is not None else line), column
+
+    def start(self, node: Any) -> tuple[int, int]:
+        raise NotImplementedError
+
+    def source(self, node: Any) -> str:
+        raise NotImplementedError
+
+
+class _CodegenPositions(_Positions):
+    """Start positions from one code generation pass (see above)."""
+
+    def __init__(self, module: Any, text: str, line_map: list[int] | None) -> None:
+        super().__init__(module, line_map)
+        try:
+            state = _generate(module, module, _state_classes()[1])
+        except RecursionError:
+            raise
+        except Exception as exc:  # libcst's internals changed
+            raise _NoFastPosition() from exc
+        self.tokens: list[str] = state.tokens
+        if "".join(self.tokens) != text:
+            raise _NoFastPosition()
+        self.starts: dict[int, int] = state.starts
+        self.line_ends = [m.end() for m in _NEWLINE.finditer(text)]
+        #: token index -> character offset, extended on demand
+        self.offsets = [0]
+
+    def offset(self, token: int) -> int:
+        offsets = self.offsets
+        if token >= len(offsets):
+            known = len(offsets) - 1
+            running = accumulate(map(len, self.tokens[known:token]), initial=offsets[known])
+            next(running)
+            offsets.extend(running)
+        return offsets[token]
+
+    def start(self, node: Any) -> tuple[int, int]:
+        token = self.starts.get(id(node))
+        if token is None:
+            raise _NoFastPosition()
+        offset = self.offset(token)
+        line = bisect_right(self.line_ends, offset)
+        return line + 1, offset - (self.line_ends[line - 1] if line else 0) + 1
+
+    def source(self, node: Any) -> str:
+        return "".join(_generate(self.module, node, _state_classes()[0]).tokens)
+
+
+class _ProviderPositions(_Positions):
+    """Start positions from libcst's ``PositionProvider`` (the reference)."""
+
+    def __init__(self, module: Any, line_map: list[int] | None) -> None:
+        from libcst.metadata import MetadataWrapper, PositionProvider
+
+        super().__init__(module, line_map)
+        self.positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+
+    def start(self, node: Any) -> tuple[int, int]:
+        start = self.positions[node].start
+        return start.line, start.column + 1
+
+    def source(self, node: Any) -> str:
+        return self.module.code_for_node(node)
+
+
 # -- the CST walk ----------------------------------------------------------
 
 
@@ -666,15 +1093,14 @@ class _Indexer:
     # helpers ----------------------------------------------------------------
 
     def pos(self, node: Any) -> tuple[int, int]:
-        start = self.positions[node].start
-        return start.line, start.column + 1
+        return self.positions(node)
 
     def next_order(self) -> int:
         self.order += 1
         return self.order
 
     def source(self, node: Any) -> str:
-        return self.module.code_for_node(node)
+        return self.positions.source(node)
 
     def dotted(self, node: Any) -> str | None:
         cst = self.cst

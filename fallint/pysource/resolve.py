@@ -37,14 +37,17 @@ from __future__ import annotations
 
 import builtins
 import codecs
+import gc
 import os
 import re
+import stat
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
-from ..files import read_text
+from ..files import TextFile, decode, read_text
 from .index import (
     AssignmentEntry,
     ClassEntry,
@@ -172,6 +175,24 @@ class FileResult:
             data.get("error"), data.get("message"), data.get("line"), data.get("column"),
         )
 
+    def to_list(self) -> list:
+        """A compact JSON-able form, ``[index, error, message, line, column]``
+        with the index as :meth:`ModuleIndex.to_list` (what the cache stores
+        and worker processes send back)."""
+        index = self.index.to_list() if self.index is not None else None
+        return [index, self.error, self.message, self.line, self.column]
+
+    @classmethod
+    def from_list(cls, data: list) -> "FileResult":
+        """Inverse of :meth:`to_list`; ``ValueError`` when ``data`` is not of its shape."""
+        if type(data) is not list or len(data) != 5:
+            raise ValueError("not a packed FileResult")
+        index, error, message, line, column = data
+        for value, kind in ((error, str), (message, str), (line, int), (column, int)):
+            if value is not None and type(value) is not kind:
+                raise ValueError("not a packed FileResult")
+        return cls(ModuleIndex.from_list(index) if index is not None else None, error, message, line, column)
+
 
 _CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 #: fallint.files.read_text error -> FileResult.error
@@ -192,10 +213,34 @@ def load_file(path: Path) -> FileResult:
     UTF-8 unless a PEP 263 coding line says otherwise.
     """
     path = Path(path)
-    loaded = read_text(path, max_bytes=MAX_SOURCE_BYTES)
+    return _load_text(read_text(path, max_bytes=MAX_SOURCE_BYTES), lambda: _read_raw(path))
+
+
+def read_source(path: Path) -> bytes | None:
+    """The bytes of ``path`` when it is a readable regular file of at most
+    ``MAX_SOURCE_BYTES``, else None (:func:`load_file` then says what is wrong)."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_SOURCE_BYTES + 1)
+    except (OSError, ValueError):
+        return None
+    return data if len(data) <= MAX_SOURCE_BYTES else None
+
+
+def load_bytes(path: Path, data: bytes) -> FileResult:
+    """:func:`load_file` for a file whose bytes (from :func:`read_source`)
+    are ``data``: the same result, without reading the file again."""
+    return _load_text(decode(Path(path), data), lambda: data)
+
+
+def _load_text(loaded: TextFile, raw: Callable[[], bytes | None]) -> FileResult:
+    """Index a file read by :func:`~fallint.files.read_text` (``raw()``: its
+    bytes, needed only when they are not UTF-8)."""
     text = loaded.text
     if loaded.error == "not-utf8":
-        text = _decode_with_cookie(path)
+        text = _decode_with_cookie(raw())
     if text is None:
         kind = _READ_ERRORS.get(loaded.error, "unreadable")
         located = kind == "not-utf8"
@@ -211,12 +256,17 @@ def load_file(path: Path) -> FileResult:
         return FileResult(error="syntax", message=exc.message, line=exc.line, column=exc.column)
 
 
-def _decode_with_cookie(path: Path) -> str | None:
-    """Decode a non-UTF-8 file declaring its encoding (``# -*- coding: latin-1 -*-``)."""
+def _read_raw(path: Path) -> bytes | None:
     try:
         with open(path, "rb") as handle:
-            data = handle.read(MAX_SOURCE_BYTES + 1)
+            return handle.read(MAX_SOURCE_BYTES + 1)
     except OSError:
+        return None
+
+
+def _decode_with_cookie(data: bytes | None) -> str | None:
+    """Decode a non-UTF-8 file declaring its encoding (``# -*- coding: latin-1 -*-``)."""
+    if data is None:
         return None
     for raw_line in data.splitlines()[:2]:
         match = _CODING.match(raw_line)
@@ -231,6 +281,161 @@ def _decode_with_cookie(path: Path) -> str | None:
         if raw_line.strip() and not raw_line.lstrip().startswith(b"#"):
             break
     return None
+
+
+# --------------------------------------------------------------------------
+# Parsing in worker processes
+# --------------------------------------------------------------------------
+
+#: fewer files to parse than this are parsed in the calling process
+MIN_PARALLEL_FILES = 8
+#: ... and each worker gets at least this many (starting one costs a libcst import)
+MIN_FILES_PER_WORKER = 4
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: loading many files builds (acyclic)
+    index objects by the ten thousand, and the collections they trigger would
+    walk all of them again and again -- half the time of a warm run."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def worker_count(files: int, jobs: int | None = None) -> int:
+    """How many worker processes parse ``files`` files (1: no workers).
+
+    None for a handful of files; else ``jobs`` when given (``--jobs``), or
+    the usable CPUs -- half of them under pre-commit (``PRE_COMMIT`` set), which
+    may run other hooks at the same time -- with at least
+    ``MIN_FILES_PER_WORKER`` files per worker.
+    """
+    if files < MIN_PARALLEL_FILES:
+        return 1
+    if jobs is not None:
+        return max(1, min(jobs, files))
+    cpus = available_cpus()
+    if os.environ.get("PRE_COMMIT"):
+        cpus = max(1, cpus // 2)
+    return max(1, min(cpus, files // MIN_FILES_PER_WORKER))
+
+
+@dataclass(frozen=True)
+class _Job:
+    """A file to load: its path and, with a cache, its bytes and their
+    digest -- or its cached result."""
+
+    path: Path
+    data: bytes | None = None
+    digest: str | None = None
+    result: FileResult | None = None
+
+
+def _run_job(job: _Job, loader: Callable[[Path], FileResult], cache: Any) -> FileResult:
+    """Parse one file (here or in a worker) and put the result in the cache."""
+    if job.data is None:
+        return loader(job.path)
+    result = load_bytes(job.path, job.data)
+    if cache is not None:
+        cache.put(job.digest, result)
+    return result
+
+
+def _worker(task: tuple) -> list | None:
+    """A worker process's task: the result as :meth:`FileResult.to_list`
+    (several times cheaper to send than the objects), or None when it fails
+    (the caller then parses the file itself, so a failure looks exactly as
+    it does in a serial run)."""
+    try:
+        return _run_job(*task).to_list()
+    except Exception:
+        return None
+
+
+def _parse_in_workers(jobs: list[_Job], loader: Callable, cache: Any, workers: int) -> list[FileResult | None]:
+    """Each job's result, in order, parsed by ``workers`` processes; None for
+    the jobs left to the caller (all of them when ``workers`` is 1, the rest
+    when the pool breaks or cannot take the loader)."""
+    results: list[FileResult | None] = []
+    if workers > 1 and _picklable((loader, cache)):
+        try:
+            executor = _executor(workers)
+            chunksize = max(1, -(-len(jobs) // (workers * 4)))
+            for packed in executor.map(_worker, [(job, loader, cache) for job in jobs], chunksize=chunksize):
+                results.append(FileResult.from_list(packed) if packed is not None else None)
+        except Exception:  # BrokenProcessPool (a worker died)...: finish serially
+            shutdown_workers()
+    return results + [None] * (len(jobs) - len(results))
+
+
+def _picklable(value: Any) -> bool:
+    """Can ``value`` be sent to a worker?  Checked up front: a task that fails
+    to pickle inside the executor can leave its shutdown waiting forever."""
+    import pickle
+
+    try:
+        pickle.dumps(value)
+    except Exception:
+        return False
+    return True
+
+
+#: the worker pool, kept between prefetches: {"workers": n, "executor": ...}
+_POOL: dict = {}
+
+
+def _executor(workers: int) -> Any:
+    if _POOL.get("workers") == workers:
+        return _POOL["executor"]
+    shutdown_workers()
+    from concurrent.futures import ProcessPoolExecutor
+
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=_start_method())
+    _POOL.update(workers=workers, executor=executor)
+    return executor
+
+
+def _start_method() -> Any:
+    """``fork`` where it is safe and cheapest (Linux, no other thread that
+    could hold a lock while forking; workers then share what the main process
+    has imported), else ``forkserver`` (preloading libcst once), else ``spawn``."""
+    import multiprocessing
+    import threading
+
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform.startswith("linux") and "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__, "libcst"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def shutdown_workers() -> None:
+    """Stop the worker processes :meth:`SourceProject.prefetch` started (they
+    are kept for the next prefetch until then)."""
+    executor = _POOL.pop("executor", None)
+    _POOL.clear()
+    if executor is not None:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+if hasattr(os, "register_at_fork"):  # a forked worker does not own the pool
+    os.register_at_fork(after_in_child=_POOL.clear)
 
 
 # --------------------------------------------------------------------------
@@ -345,6 +550,13 @@ class SourceProject:
     ``root`` is the project root (the pyproject directory); ``layout`` the
     build layout, when known; ``loader`` maps a path to a :class:`FileResult`
     (default :func:`load_file`) and is called at most once per file.
+
+    ``cache`` (see :class:`fallint.cache.Cache`; used with the default loader
+    only) keeps each file's result on disk by content hash, so an unchanged
+    file is not parsed again.  ``jobs`` caps the worker processes
+    :meth:`prefetch` parses with (None: automatic, see :func:`worker_count`;
+    1: serial).  ``parse_count`` counts the files parsed (here or in
+    workers), ``cache_hits`` the results taken from the cache.
     """
 
     def __init__(
@@ -352,16 +564,24 @@ class SourceProject:
         root: Path,
         layout: Layout | None = None,
         loader: Callable[[Path], FileResult] | None = None,
+        *,
+        cache: Any = None,
+        jobs: int | None = None,
     ) -> None:
         self.root = Path(os.path.abspath(root))
         self.layout = layout
         self._loader = loader or load_file
+        self.cache = cache if self._loader is load_file else None
+        self.jobs = jobs
         self._files: dict[Path, FileResult] = {}
+        #: file() results by the absolute path as it was asked for
+        self._asked: dict[Any, FileResult] = {}
         self._resolved: dict[Path, Path] = {}
         self._lookups: dict[tuple, Symbol | None] = {}
         self._modules: dict[tuple, ModuleLocation] = {}
         self._verdicts: dict[tuple, bool | None] = {}
         self.parse_count = 0
+        self.cache_hits = 0
 
     # -- files -------------------------------------------------------------
 
@@ -374,26 +594,84 @@ class SourceProject:
 
     def file(self, path: Path) -> FileResult:
         """The loaded file (memoised by resolved path)."""
-        path = Path(os.path.abspath(path))
-        key = self._key(path)
+        result = self._asked.get(path)
+        if result is not None:  # the same absolute path again: no path work
+            return result
+        absolute = Path(os.path.abspath(path))
+        key = self._key(absolute)
         result = self._files.get(key)
         if result is None:
-            self.parse_count += 1
-            try:
-                result = self._loader(path)
-            except Exception as exc:  # a loader must not take the run down
-                result = FileResult(error="unreadable", message=f"cannot be read: {exc}")
+            job = self._lookup(absolute)
+            result = job.result if job.result is not None else self._parse(job)
             self._files[key] = result
+        if os.path.isabs(path):
+            self._asked[path] = result
         return result
 
     def prefetch(self, paths: Iterable[Path]) -> None:
-        """Load several files ahead of the lookups that need them."""
+        """Load several files ahead of the lookups that need them.
+
+        Cached files are read from the cache; when many files remain
+        (:func:`worker_count`) they are parsed in worker processes, each
+        calling the pure loader, else one by one here.  The results are the
+        same either way.
+        """
+        with _gc_paused():
+            self._prefetch(paths)
+
+    def _prefetch(self, paths: Iterable[Path]) -> None:
+        jobs: dict[Path, _Job] = {}
         for path in paths:
-            self.file(path)
+            path = Path(os.path.abspath(path))
+            key = self._key(path)
+            if key in self._files or key in jobs:
+                continue
+            job = self._lookup(path)
+            if job.result is not None:
+                self._files[key] = job.result
+            else:
+                jobs[key] = job
+        if not jobs:
+            return
+        results = _parse_in_workers(list(jobs.values()), self._loader, self.cache,
+                                    worker_count(len(jobs), self.jobs))
+        for (key, job), result in zip(jobs.items(), results):
+            if result is None:  # parsed serially (few files, or a worker failed)
+                result = self._parse(job)
+            else:
+                self.parse_count += 1
+            self._files[key] = result
+
+    def _lookup(self, path: Path) -> _Job:
+        """Start loading ``path``: its cached result when there is one, else
+        what parsing it needs (with the cache: its bytes and their digest)."""
+        cache = self.cache
+        if cache is None:
+            return _Job(path)
+        data = read_source(path)
+        if data is None:  # not a readable file: load_file says why (never cached)
+            return _Job(path)
+        digest = cache.digest(data)
+        hit = cache.get(digest)
+        if hit is not None:
+            self.cache_hits += 1
+        return _Job(path, data, digest, hit)
+
+    def _parse(self, job: _Job) -> FileResult:
+        self.parse_count += 1
+        try:
+            return _run_job(job, self._loader, self.cache)
+        except Exception as exc:  # a loader must not take the run down
+            return FileResult(error="unreadable", message=f"cannot be read: {exc}")
 
     def index(self, path: Path | None) -> ModuleIndex | None:
         """The index of a module file (None for errors and namespace directories)."""
-        if path is None or _is_namespace(path):
+        if path is None:
+            return None
+        loaded = self._asked.get(path)
+        if loaded is not None:
+            return loaded.index
+        if _is_namespace(path):
             return None
         return self.file(path).index
 

@@ -1,0 +1,367 @@
+"""fallint's persistent cache: what each Python file's analysis found.
+
+A Python file's :class:`~fallint.pysource.resolve.FileResult` (its module
+index, or its syntax / encoding error) is a pure function of its bytes, so it
+is stored under the blake2b digest of those bytes and reused while they do not
+change: a warm run reads small JSON files and neither imports nor runs libcst.
+Only facts about single files are cached -- never diagnostics, never an
+error that depends on the file system (missing, unreadable, too large).
+
+Where (:func:`project_cache`)
+    ``.fallint_cache/`` in the project directory (created on the first write,
+    with a ``.gitignore`` of ``*`` and a ``CACHEDIR.TAG``, as ruff does); when
+    the project directory is not writable, a directory per project under the
+    user cache directory (``$XDG_CACHE_HOME/fallint`` or
+    ``~/.cache/fallint``); ``--cache-dir DIR`` puts every project's entries
+    in ``DIR``; ``--no-cache`` turns the cache off.
+
+Layout
+    ``v1/ab/cdef....json``: one file per content digest.  Its first line is a
+    JSON header -- fallint's and libcst's versions, the index format, the
+    digest and a checksum of the rest -- and the rest is the packed result
+    (:meth:`~fallint.pysource.index.ModuleIndex.to_list`).  An entry from
+    another version, or corrupt, truncated or of the wrong shape, is ignored
+    (and overwritten when the file is parsed again); it is never trusted.
+
+Safety
+    Entries are written to a temporary file and renamed into place, so
+    concurrent runs never see half an entry; a cache that cannot be written
+    is silently not written.
+
+:func:`clean` is ``fallint clean``.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from . import __version__
+
+CACHE_DIR_NAME = ".fallint_cache"
+#: the entries' directory inside a cache directory (bumped with the layout)
+ENTRIES_DIR = "v1"
+GITIGNORE = "# Automatically created by fallint.\n*\n"
+CACHEDIR_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by fallint.\n"
+    "# For information about cache directory tags, see https://bford.info/cachedir/\n"
+)
+#: results with these errors depend on the bytes only, so they are cached
+CACHED_ERRORS = frozenset({"syntax", "not-utf8"})
+DIGEST_SIZE = 20
+#: a larger entry is not ours (the index of a 5 MiB source is far smaller)
+MAX_ENTRY_BYTES = 64 * 1024 * 1024
+#: directories ``fallint clean`` does not descend into
+_CLEAN_SKIP = frozenset({
+    ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "node_modules", "__pycache__",
+    ".mypy_cache", ".pytest_cache", ".ruff_cache", CACHE_DIR_NAME,
+})
+
+
+@lru_cache(maxsize=1)
+def cache_versions() -> list:
+    """What an entry must have been written by: fallint's version, libcst's
+    installed version (never importing libcst) and the index format."""
+    from .pysource.index import INDEX_FORMAT
+
+    return [__version__, installed_version("libcst"), INDEX_FORMAT]
+
+
+def installed_version(distribution: str) -> str | None:
+    """The installed version of ``distribution`` (a top-level package of the
+    same name), from its ``.dist-info`` directory's name next to the package
+    -- a directory listing, where importing ``importlib.metadata`` alone costs
+    about 10 ms -- else from ``importlib.metadata``."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(distribution)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is not None and spec.origin:
+        site = os.path.dirname(os.path.dirname(spec.origin))
+        prefix, suffix = f"{distribution}-", ".dist-info"
+        try:
+            found = [n for n in os.listdir(site) if n.startswith(prefix) and n.endswith(suffix)]
+        except OSError:
+            found = []
+        if len(found) == 1:
+            return found[0][len(prefix):-len(suffix)]
+    from importlib import metadata
+
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _checksum(payload: bytes) -> str:
+    return hashlib.blake2b(payload, digest_size=16).hexdigest()
+
+
+class Cache:
+    """Content-addressed storage of :class:`~fallint.pysource.resolve.FileResult` s.
+
+    ``directory`` holds the entries (created when first written); when it
+    cannot be created or written, ``fallback`` (if any) is used instead, and
+    when that fails too, writing stops silently.  Reading uses ``directory``
+    when it exists, else ``fallback`` when that exists.  Instances are small
+    and picklable: worker processes get a copy and write their own entries.
+    """
+
+    def __init__(self, directory: Path, fallback: Path | None = None) -> None:
+        directory = Path(os.path.abspath(directory))
+        fallback = Path(os.path.abspath(fallback)) if fallback is not None else None
+        self.writable = True
+        self._fallback = fallback
+        if fallback is not None and not _is_dir(directory) and _is_dir(fallback):
+            directory, self._fallback = fallback, None
+        self.directory = directory
+        self._prepared = False
+        self.writes = 0
+
+    def __repr__(self) -> str:
+        return f"Cache({str(self.directory)!r})"
+
+    # -- keys --------------------------------------------------------------
+
+    @staticmethod
+    def digest(data: bytes) -> str:
+        """The key of a file's bytes."""
+        return hashlib.blake2b(data, digest_size=DIGEST_SIZE).hexdigest()
+
+    def entry_path(self, digest: str) -> Path:
+        return self.directory / ENTRIES_DIR / digest[:2] / f"{digest[2:]}.json"
+
+    # -- reading -----------------------------------------------------------
+
+    def get(self, digest: str) -> Any:
+        """The cached result for ``digest``, or None (absent, or not a valid
+        entry of this version: never an exception)."""
+        try:
+            with open(self.entry_path(digest), "rb") as handle:
+                blob = handle.read(MAX_ENTRY_BYTES + 1)
+        except (OSError, ValueError):
+            return None
+        if len(blob) > MAX_ENTRY_BYTES:
+            return None
+        try:
+            return _decode(blob, digest)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
+            return None
+
+    # -- writing -----------------------------------------------------------
+
+    def put(self, digest: str, result: Any) -> bool:
+        """Store ``result`` when it is cacheable; False when it was not
+        written.  Never raises: a directory that cannot be created or written
+        makes the cache switch to its fallback, or stop writing."""
+        if not self.writable or not _cacheable(result):
+            return False
+        try:
+            blob = _encode(digest, result)
+        except (ValueError, TypeError, OverflowError, RecursionError):
+            return False
+        while True:
+            try:
+                if not self._prepared:
+                    _prepare(self.directory)
+                    self._prepared = True
+                _write_atomic(self.entry_path(digest), blob)
+                self.writes += 1
+                return True
+            except OSError as exc:
+                if self._prepared and exc.errno not in _UNWRITABLE:
+                    return False  # this entry only (say, a directory in its place)
+                if self._fallback is None:
+                    self.writable = False
+                    return False
+                self.directory, self._fallback, self._prepared = self._fallback, None, False
+
+
+#: errors that mean "this cache directory cannot be written", not "this entry"
+_UNWRITABLE = frozenset(
+    getattr(errno, name) for name in ("EACCES", "EPERM", "EROFS", "ENOSPC", "EDQUOT") if hasattr(errno, name)
+)
+
+
+def _cacheable(result: Any) -> bool:
+    return result is not None and (result.index is not None or result.error in CACHED_ERRORS)
+
+
+def _encode(digest: str, result: Any) -> bytes:
+    payload = json.dumps(result.to_list(), separators=(",", ":")).encode("ascii")
+    header = json.dumps({"versions": cache_versions(), "digest": digest, "checksum": _checksum(payload)})
+    return header.encode("ascii") + b"\n" + payload
+
+
+def _decode(blob: bytes, digest: str) -> Any:
+    from .pysource.resolve import FileResult
+
+    head, sep, payload = blob.partition(b"\n")
+    if not sep:
+        raise ValueError("truncated")
+    header = json.loads(head)
+    if (
+        type(header) is not dict
+        or header.get("versions") != cache_versions()
+        or header.get("digest") != digest
+        or header.get("checksum") != _checksum(payload)
+    ):
+        raise ValueError("another version's, another file's, or a damaged entry")
+    result = FileResult.from_list(json.loads(payload))
+    if not _cacheable(result):
+        raise ValueError("not a cacheable result")
+    return result
+
+
+def _write_atomic(path: Path, blob: bytes) -> None:
+    """Write ``blob`` to ``path`` through a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(blob)
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
+def _prepare(directory: Path) -> None:
+    """Create the cache directory with its ``.gitignore`` and ``CACHEDIR.TAG``
+    (raises OSError when it cannot be created or written)."""
+    _create(directory)
+    for name, content in ((".gitignore", GITIGNORE), ("CACHEDIR.TAG", CACHEDIR_TAG)):
+        if not (directory / name).exists():
+            _write_atomic(directory / name, content.encode("ascii"))
+
+
+def _create(directory: Path) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
+# --------------------------------------------------------------------------
+# Where
+# --------------------------------------------------------------------------
+
+
+def user_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/fallint``, else ``~/.cache/fallint``."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    root = Path(base) if os.path.isabs(base) else Path(os.path.expanduser("~")) / ".cache"
+    return root / "fallint"
+
+
+def user_project_dir(root: Path) -> Path:
+    """The user cache directory of the project at ``root``."""
+    real = os.path.realpath(root)
+    return user_cache_dir() / hashlib.blake2b(os.fsencode(real), digest_size=8).hexdigest()
+
+
+def project_cache(root: Path, cache_dir: str | os.PathLike | None = None) -> Cache:
+    """The cache of the project at ``root``: ``cache_dir`` when given, else
+    ``ROOT/.fallint_cache`` (or the user cache directory when that cannot be
+    written)."""
+    if cache_dir is not None:
+        return Cache(Path(cache_dir))
+    return Cache(Path(root) / CACHE_DIR_NAME, fallback=user_project_dir(root))
+
+
+# --------------------------------------------------------------------------
+# fallint clean
+# --------------------------------------------------------------------------
+
+
+def clean(paths: Iterable[str], cache_dir: str | None = None, out: Any = None) -> int:
+    """Remove the caches of the projects under ``paths``: their
+    ``.fallint_cache/`` directories and their user cache directories; with
+    ``cache_dir``, fallint's entries in that directory.  Prints what it
+    removes; returns the exit code (0)."""
+    out = out or sys.stdout
+    found: dict[Path, None] = {}
+    for text in paths:
+        top = Path(os.path.abspath(text))
+        if not top.exists():
+            print(f"fallint: warning: {text}: no such file or directory", file=sys.stderr)
+            continue
+        found.update(dict.fromkeys(_caches_under(top if top.is_dir() else top.parent)))
+    removed = [path for path in found if _remove(path)]
+    if cache_dir is not None:
+        directory = Path(os.path.abspath(cache_dir))
+        if _remove_entries(directory):
+            removed.append(directory)
+    for path in removed:
+        print(f"removed {path}", file=out)
+    if not removed:
+        print("nothing to clean", file=out)
+    return 0
+
+
+def _caches_under(top: Path) -> list[Path]:
+    """``.fallint_cache`` directories of the projects under ``top`` (itself
+    included), and the existing user cache directories of those projects."""
+    found: list[Path] = []
+    for directory, subdirs, files in os.walk(top):
+        here = Path(directory)
+        if CACHE_DIR_NAME in subdirs:
+            found.append(here / CACHE_DIR_NAME)
+        if CACHE_DIR_NAME in subdirs or "pyproject.toml" in files:
+            user = user_project_dir(here)
+            if user.is_dir():
+                found.append(user)
+        subdirs[:] = [d for d in subdirs if d not in _CLEAN_SKIP]
+    return found
+
+
+def _remove(path: Path) -> bool:
+    try:
+        if path.is_symlink():
+            path.unlink()
+        else:
+            shutil.rmtree(path)
+    except OSError as exc:
+        print(f"fallint: warning: cannot remove {path}: {exc.strerror or exc}", file=sys.stderr)
+        return False
+    return True
+
+
+def _remove_entries(directory: Path) -> bool:
+    """Remove what fallint put in a ``--cache-dir`` (only that: the directory
+    may hold other things), and the directory when it is then empty."""
+    removed = False
+    entries = directory / ENTRIES_DIR
+    if entries.is_dir() and _remove(entries):
+        removed = True
+    for name, content in ((".gitignore", GITIGNORE), ("CACHEDIR.TAG", CACHEDIR_TAG)):
+        marker = directory / name
+        try:
+            if marker.read_text(encoding="utf-8") == content:
+                marker.unlink()
+                removed = True
+        except (OSError, UnicodeDecodeError):
+            pass
+    try:
+        directory.rmdir()  # only when empty
+    except OSError:
+        pass
+    return removed
