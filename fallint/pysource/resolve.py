@@ -359,6 +359,10 @@ def _worker(task: tuple) -> list | None:
     (several times cheaper to send than the objects), or None when it fails
     (the caller then parses the file itself, so a failure looks exactly as
     it does in a serial run)."""
+    import gc
+
+    if not gc.isenabled():  # a forked worker inherits the CLI's disabled collector
+        gc.enable()
     try:
         return _run_job(*task).to_list()
     except Exception:
