@@ -38,6 +38,7 @@ from __future__ import annotations
 import builtins
 import codecs
 import gc
+import functools
 import os
 import re
 import stat
@@ -540,7 +541,14 @@ class _ClassRef:
 
 
 def _real(path: Path | None) -> Path | None:
-    return Path(os.path.realpath(path)) if path is not None else None
+    return _realpath(str(path)) if path is not None else None
+
+
+@functools.lru_cache(maxsize=8192)
+def _realpath(path: str) -> Path:
+    # symbol identity needs canonical paths, asked for tens of thousands of
+    # times a run on a large project: resolve each path once
+    return Path(os.path.realpath(path))
 
 
 # --------------------------------------------------------------------------

@@ -279,7 +279,9 @@ class Build:
         df = self.dockerfile
         if df is None:
             return []
-        return list(_CopyAnalysis(self, df).run())
+        # apps sharing a Dockerfile (and build args, and ref file) share the analysis
+        key = ("copy-findings", self.path, self.app_file, repr(sorted(self.build_args.items())))
+        return project_memo(self.project, key, lambda: list(_CopyAnalysis(self, df).run()))
 
 
 def build_of(app: "App") -> Build | None:
