@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import __version__
+from .files import is_dir
 
 CACHE_DIR_NAME = ".fallint_cache"
 #: the entries' directory inside a cache directory (bumped with the layout)
@@ -123,7 +124,7 @@ class Cache:
         fallback = Path(os.path.abspath(fallback)) if fallback is not None else None
         self.writable = True
         self._fallback = fallback
-        if fallback is not None and not _is_dir(directory) and _is_dir(fallback):
+        if fallback is not None and not is_dir(directory) and is_dir(fallback):
             directory, self._fallback = fallback, None
         self.directory = directory
         self._prepared = False
@@ -251,13 +252,6 @@ def _prepare(directory: Path) -> None:
 
 def _create(directory: Path) -> None:
     directory.mkdir(parents=True, exist_ok=True)
-
-
-def _is_dir(path: Path) -> bool:
-    try:
-        return path.is_dir()
-    except OSError:
-        return False
 
 
 # --------------------------------------------------------------------------

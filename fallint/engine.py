@@ -55,7 +55,6 @@ def check_paths(paths: list[str], options: Options | None = None, cwd: Path | No
     app_filter = frozenset(options.apps) if options.apps else None
 
     projects: dict[Path, Project] = {}
-    order: list[Path] = []
 
     def load(pp: Path) -> Project:
         key = Path(os.path.realpath(pp))
@@ -66,6 +65,7 @@ def check_paths(paths: list[str], options: Options | None = None, cwd: Path | No
             projects[key] = proj
         return proj
 
+    # a pyproject without [tool.fal] is skipped silently: pre-commit passes them all
     chosen: list[Path] = []
     for kind, path, candidates in targets:
         for cand in candidates:
@@ -76,8 +76,6 @@ def check_paths(paths: list[str], options: Options | None = None, cwd: Path | No
                     chosen.append(key)
                 if kind == "file":
                     break
-        if kind == "pyproject" and candidates and not _has_fal(load(candidates[0])):
-            pass  # a pyproject without [tool.fal]: nothing to lint (pre-commit passes them all)
 
     prefetch_sources([projects[key] for key in chosen])
 

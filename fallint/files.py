@@ -129,3 +129,31 @@ class FileCache:
     def lines(self, path: Path) -> list[str] | None:
         f = self.read(path)
         return f.lines() if f.ok else None
+
+
+def is_file(path: Path | str | None) -> bool:
+    """``path`` is a regular file; False for None and on any OS error (loops, permissions)."""
+    if path is None:
+        return False
+    try:
+        return Path(path).is_file()
+    except OSError:
+        return False
+
+
+def is_dir(path: Path | str | None) -> bool:
+    """``path`` is a directory; False for None and on any OS error."""
+    if path is None:
+        return False
+    try:
+        return Path(path).is_dir()
+    except OSError:
+        return False
+
+
+def resolved(path: Path | str) -> Path:
+    """``path`` made absolute with symlinks resolved; lexically absolute when that fails (a loop)."""
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError):
+        return Path(os.path.abspath(path))

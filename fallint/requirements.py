@@ -44,6 +44,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .text import canonical_name
+
 # --------------------------------------------------------------------------
 # Public result types
 # --------------------------------------------------------------------------
@@ -1023,7 +1025,7 @@ def _requirement_item(
         fields = {"kind": "path", "path": stripped[: len(stripped) - len(local.extras_text)]}
         fields["extras"] = local.extras
         if local.project_name:
-            fields["name"] = _canonical(local.project_name)
+            fields["name"] = canonical_name(local.project_name)
         if local.extras_text:
             try:  # fal copies the brackets verbatim into what uv reads
                 _check_extras_text(local.extras_text, at)
@@ -1299,7 +1301,7 @@ def _check_extras_text(extras_text: str, at: int) -> tuple[str, ...]:
         raise _Reject(message, at + pstart - 1, at + pend - 1) from None
     if req.specifier or req.marker or req.url:
         raise _Reject("invalid extras", at, at + len(extras_text))
-    return tuple(sorted(_canonical(e) for e in req.extras))
+    return tuple(sorted(canonical_name(e) for e in req.extras))
 
 
 def _check_marker(marker: str, at: int) -> str:
@@ -1500,7 +1502,7 @@ def _wheel_name(path: str, at: int, end: int, fields: dict) -> None:
 
 def _egg_name(url: str) -> str | None:
     m = re.search(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)", url)
-    return _canonical(m.group(1)) if m else None
+    return canonical_name(m.group(1)) if m else None
 
 
 def _parse_named(s: str) -> dict:
@@ -1520,9 +1522,9 @@ def _parse_named(s: str) -> dict:
         raise _Reject(message, start, end, kind or "invalid-requirement") from None
     fields: dict = {
         "kind": "requirement",
-        "name": _canonical(req.name),
+        "name": canonical_name(req.name),
         "name_text": req.name,
-        "extras": tuple(sorted(_canonical(e) for e in req.extras)),
+        "extras": tuple(sorted(canonical_name(e) for e in req.extras)),
         "specifier": str(req.specifier),
         "marker": str(req.marker) if req.marker else "",
     }
@@ -1542,7 +1544,7 @@ def _parse_named(s: str) -> dict:
         if located.get("later"):
             fields["later"] = located["later"]
         other = located.get("name")
-        if other and located["kind"] == "url" and _canonical(other) != fields["name"]:
+        if other and located["kind"] == "url" and canonical_name(other) != fields["name"]:
             fields["later"] = (
                 "name-mismatch",
                 f"the requirement names {req.name!r}, but the file is {other!r}",
@@ -1630,10 +1632,6 @@ def _packaging_error(message: str, source: str) -> tuple[str, int, int]:
     return first, 0, len(source)
 
 
-def _canonical(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
 # --------------------------------------------------------------------------
 # fal's local-path requirements
 # --------------------------------------------------------------------------
@@ -1710,7 +1708,7 @@ def local_path_target(text: str, base_dir: Path) -> LocalPath | None:
     except (OSError, RuntimeError, ValueError):
         return None
     extras = tuple(
-        _canonical(e.strip()) for e in extras_text[1:-1].split(",") if e.strip()
+        canonical_name(e.strip()) for e in extras_text[1:-1].split(",") if e.strip()
     )  # fmt: skip
     return _read_local_project(directory, extras_text, extras)
 
@@ -1756,7 +1754,7 @@ def _project_facts(pyproject_path: str, stamp: tuple) -> tuple:
     if isinstance(dynamic, list) and "optional-dependencies" in dynamic:
         return (True, name, None, None)  # the build backend decides: unknown here
     optional = project.get("optional-dependencies")
-    names = tuple(_canonical(k) for k in optional) if isinstance(optional, dict) else ()
+    names = tuple(canonical_name(k) for k in optional) if isinstance(optional, dict) else ()
     return (True, name, names, None)
 
 

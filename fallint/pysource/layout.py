@@ -41,6 +41,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from ..files import is_dir, is_file
+from ..text import canonical_name
+
 BACKENDS = {
     "setuptools.build_meta": "setuptools",
     "setuptools.build_meta:__legacy__": "setuptools",
@@ -223,20 +226,20 @@ def find_in_roots(dotted: str, roots: Iterable[SourceRoot]) -> ModuleLocation:
         namespace: list[Path] = []
         for d in dirs:
             candidate = d / name
-            if _is_file(candidate / "__init__.py"):
+            if is_file(candidate / "__init__.py"):
                 regular = ("package", candidate / "__init__.py", [candidate])
                 break
-            if _is_file(d / f"{name}.py"):
+            if is_file(d / f"{name}.py"):
                 regular = ("module", d / f"{name}.py", [])
                 break
-            if _is_dir(candidate):
+            if is_dir(candidate):
                 namespace.append(candidate)
         if regular is None:
             for m in mapped:
-                if _is_file(m / "__init__.py"):
+                if is_file(m / "__init__.py"):
                     regular = ("package", m / "__init__.py", [m])
                     break
-                if _is_dir(m):
+                if is_dir(m):
                     namespace.append(m)
         if regular is not None:
             kind, path, children = regular
@@ -311,11 +314,6 @@ def _project_name(pyproject: dict) -> str | None:
     if not isinstance(name, str):
         name = _get(pyproject, "tool", "poetry", "name")
     return name if isinstance(name, str) and name else None
-
-
-def _canonical(name: str) -> str:
-    """PEP 503 normalisation: lower case, runs of ``-_.`` -> ``-``."""
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 # -- setuptools ------------------------------------------------------------
@@ -418,7 +416,7 @@ def _find_packages(
         visited += 1
         for name in _listdir(directory):
             full = directory / name
-            if not _is_dir(full) or "." in name:
+            if not is_dir(full) or "." in name:
                 continue
             package = f"{prefix}{name}"
             if flat:
@@ -426,7 +424,7 @@ def _find_packages(
                 if not ((parts[0].isidentifier() or parts[0].endswith("-stubs"))
                         and all(p.isidentifier() for p in parts[1:])):
                     continue
-            elif not namespaces and not _is_file(full / "__init__.py"):
+            elif not namespaces and not is_file(full / "__init__.py"):
                 continue
             if _fnmatch_any(package, include) and not _fnmatch_any(package, exclude):
                 found.append(package)
@@ -439,7 +437,7 @@ def _find_packages(
 def _find_modules(where: Path, exclude: Iterable[str] = ()) -> list[str]:
     modules = []
     for name in _listdir(where):
-        if name.endswith(".py") and _is_file(where / name):
+        if name.endswith(".py") and is_file(where / name):
             stem = name[:-3]
             if stem.isidentifier() and not _fnmatch_any(stem, list(exclude)):
                 modules.append(stem)
@@ -459,7 +457,7 @@ def _setuptools_discover(
             packages.extend(f"{package}.{n}" for n in nested)
         return packages, [], "[tool.setuptools] package-dir (automatic discovery)"
     src = root / package_dir.get("", "src")
-    if _is_dir(src):
+    if is_dir(src):
         package_dir.setdefault("", os.path.relpath(src, root))
         packages = _find_packages(src, ["*"], [], namespaces=True)
         return packages, _find_modules(src), f"src layout ({package_dir['']}/, automatic discovery)"
@@ -542,17 +540,17 @@ def _hatch(root: Path, pyproject: dict) -> Layout:
 def _hatch_default(root: Path, pyproject: dict, layout: Layout) -> tuple[list[str], list[str]]:
     """hatchling's WheelBuilderConfig.default_file_selection_options."""
     name = _project_name(pyproject) or ""
-    candidates = dict.fromkeys(re.sub(r"[^\w\d.]+", "_", n) for n in (name, _canonical(name)))
+    candidates = dict.fromkeys(re.sub(r"[^\w\d.]+", "_", n) for n in (name, canonical_name(name)))
     for candidate in candidates:
         if not candidate:
             continue
-        if _is_file(root / candidate / "__init__.py"):
+        if is_file(root / candidate / "__init__.py"):
             return [candidate], []
-        if _is_file(root / "src" / candidate / "__init__.py"):
+        if is_file(root / "src" / candidate / "__init__.py"):
             return [f"src/{candidate}"], []
-        if _is_file(root / f"{candidate}.py"):
+        if is_file(root / f"{candidate}.py"):
             return [], [f"{candidate}.py"]
-        nested = [d for d in _listdir(root) if _is_file(root / d / candidate / "__init__.py")]
+        nested = [d for d in _listdir(root) if is_file(root / d / candidate / "__init__.py")]
         if len(nested) == 1:
             return [nested[0]], []
     layout.problems.append(
@@ -601,12 +599,12 @@ def _poetry_default(root: Path, pyproject: dict, layout: Layout) -> list[dict]:
     if not name:
         layout.problems.append("poetry: the project has no name, so no default package")
         return []
-    module = _canonical(name).replace("-", "_")
+    module = canonical_name(name).replace("-", "_")
     for base in ("", "src"):
         directory = root / base if base else root
-        if _is_dir(directory / module):
+        if is_dir(directory / module):
             return [{"include": module, "from": base} if base else {"include": module}]
-        if _is_file(directory / f"{module}.py"):
+        if is_file(directory / f"{module}.py"):
             return [{"include": f"{module}.py", "from": base} if base else {"include": f"{module}.py"}]
     layout.problems.append(f"poetry: no file/folder found for package {module} (in . or src/)")
     return []
@@ -623,7 +621,7 @@ def _pdm(root: Path, pyproject: dict) -> Layout:
     source_includes = _str_list(build.get("source-includes")) or ["tests"]
     if isinstance(build.get("package-dir"), str):
         package_dir = build["package-dir"]
-    elif _is_dir(root / "src") and (
+    elif is_dir(root / "src") and (
         not includes or any(_norm_rel(p).split("/")[0] == "src" for p in includes)
     ) and "src" not in excludes and "src/" not in excludes:
         package_dir = "src"
@@ -635,9 +633,9 @@ def _pdm(root: Path, pyproject: dict) -> Layout:
         paths = [m for pattern in includes for m in _glob(root, pattern)]
     else:
         paths = [base / d for d in _listdir(base)
-                 if d not in ("__pycache__", "__pypackages__") and _is_file(base / d / "__init__.py")]
+                 if d not in ("__pycache__", "__pypackages__") and is_file(base / d / "__init__.py")]
         if not paths:
-            paths = [base / f for f in _listdir(base) if f.endswith(".py") and _is_file(base / f)]
+            paths = [base / f for f in _listdir(base) if f.endswith(".py") and is_file(base / f)]
         layout.description = f"pdm default includes (package-dir {package_dir or '.'!r})"
     layout.included = [Included(p) for p in paths]
     layout.excluded = [m for pattern in excludes + source_includes for m in _glob(root, pattern)]
@@ -661,9 +659,9 @@ def _flit(root: Path, pyproject: dict) -> Layout:
     relative = name.replace(".", "/")
     found = []
     for base in (root, root / "src"):
-        if _is_dir(base / relative):
+        if is_dir(base / relative):
             found.append((base, base / relative))
-        if _is_file(base / f"{relative}.py"):
+        if is_file(base / f"{relative}.py"):
             found.append((base, base / f"{relative}.py"))
     if len(found) > 1:
         layout.problems.append(f"flit: multiple files or folders could be module {name}")
@@ -688,7 +686,7 @@ def _uv(root: Path, pyproject: dict) -> Layout:
     names = _str_list(config.get("module-name"))
     if names is None:
         project = _project_name(pyproject)
-        names = [_canonical(project).replace("-", "_")] if project else []
+        names = [canonical_name(project).replace("-", "_")] if project else []
     namespace = config.get("namespace") is True
     layout = Layout(root, "uv", roots=[SourceRoot(base)], description="[tool.uv.build-backend]")
     if not names:
@@ -697,7 +695,7 @@ def _uv(root: Path, pyproject: dict) -> Layout:
         stub = name.split(".")[0].endswith("-stubs")
         directory = base / name.replace(".", "/")
         marker = directory / ("__init__.pyi" if stub else "__init__.py")
-        if namespace and _is_dir(directory) or _is_file(marker):
+        if namespace and is_dir(directory) or is_file(marker):
             layout.included.append(Included(directory))
         else:
             layout.problems.append(f"uv_build expects a Python module at {_display(marker, root)}")
@@ -707,20 +705,6 @@ def _uv(root: Path, pyproject: dict) -> Layout:
 # --------------------------------------------------------------------------
 # Small file-system helpers (errors are "absent", never exceptions)
 # --------------------------------------------------------------------------
-
-
-def _is_file(path: Path) -> bool:
-    try:
-        return path.is_file()
-    except OSError:
-        return False
-
-
-def _is_dir(path: Path) -> bool:
-    try:
-        return path.is_dir()
-    except OSError:
-        return False
 
 
 def _listdir(path: Path) -> list[str]:

@@ -37,8 +37,8 @@ from __future__ import annotations
 
 import builtins
 import codecs
-import gc
 import functools
+import gc
 import os
 import re
 import stat
@@ -48,7 +48,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from ..files import TextFile, decode, read_text
+from ..files import TextFile, decode, is_dir, is_file, read_text
 from .index import (
     AssignmentEntry,
     ClassEntry,
@@ -717,9 +717,9 @@ class SourceProject:
         for _ in range(level - 1):
             base = base.parent
         if not dotted:
-            if _is_file(base / "__init__.py"):
+            if is_file(base / "__init__.py"):
                 return ModuleLocation(base / "__init__.py", "package", [base])
-            return ModuleLocation(base, "namespace", [base]) if _is_dir(base) else ModuleLocation(None, None, [base])
+            return ModuleLocation(base, "namespace", [base]) if is_dir(base) else ModuleLocation(None, None, [base])
         return find_in_roots(dotted, [SourceRoot(base)])
 
     # -- names -----------------------------------------------------------------
@@ -1199,22 +1199,6 @@ def _c3_merge(sequences: list[list[_ClassRef]]) -> list[_ClassRef]:
     return result
 
 
-def _is_file(path: Path) -> bool:
-    try:
-        return Path(path).is_file()
-    except OSError:
-        return False
-
-
-def _is_dir(path: Path | None) -> bool:
-    if path is None:
-        return False
-    try:
-        return Path(path).is_dir()
-    except OSError:
-        return False
-
-
 def _is_namespace(path: Path) -> bool:
     """A module path that is a directory (a namespace package), not a .py file."""
-    return Path(path).suffix != ".py" and _is_dir(path)
+    return Path(path).suffix != ".py" and is_dir(path)

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from ..registry import ERROR, WARNING, Example, Rule, register
 from ..suggest import did_you_mean
+from ..text import code
 from .image import fal_error_text, project_memo, string_offset_location
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -46,10 +47,6 @@ if TYPE_CHECKING:  # pragma: no cover
 DEFAULT_APP_FILES_IGNORE = (r"\.pyc$", r"__pycache__/", r"\.git/", r"\.DS_Store$")
 
 _WILDCARDS = frozenset("*?[")
-
-
-def _code(text: str) -> str:
-    return "`" + text.replace("`", "'") + "`"
 
 
 def _compile(pattern: str):
@@ -91,7 +88,7 @@ class AppFiles:
             rel = os.path.relpath(self.base, os.path.realpath(self.app.project.root))
         except ValueError:
             return str(self.base)
-        return "the pyproject directory" if rel == "." else _code(Path(rel).as_posix() + "/")
+        return "the pyproject directory" if rel == "." else code(Path(rel).as_posix() + "/")
 
     @cached_property
     def base_ok(self) -> bool:
@@ -201,25 +198,25 @@ class AppFilesNotUploaded(Rule):
         if result.status == "not-found":
             if _WILDCARDS & set(entry):
                 return (
-                    f"app_files entry {_code(entry)} contains a wildcard, but fal does not "
+                    f"app_files entry {code(entry)} contains a wildcard, but fal does not "
                     "expand wildcards: it finds no path with that name and skips it",
                     "list the directory that holds the files, or each file",
                 )
             return (
-                f"app_files entry {_code(entry)} does not exist in {where}: fal skips it "
+                f"app_files entry {code(entry)} does not exist in {where}: fal skips it "
                 "(`was not found, it will be skipped`)",
                 _missing_help(files, entry),
             )
         if result.status == "ignored":
             pattern = files.ignored_by(entry.lstrip("/")) or files.ignored_by(entry)
-            by = f" pattern {_code(pattern)}" if pattern else ""
+            by = f" pattern {code(pattern)}" if pattern else ""
             return (
-                f"app_files entry {_code(entry)} matches app_files_ignore{by}: fal skips it",
+                f"app_files entry {code(entry)} matches app_files_ignore{by}: fal skips it",
                 "remove the entry, or narrow the app_files_ignore pattern",
             )
         if result.status == "uploaded" and not result.files and not result.errors:
             return (
-                f"app_files entry {_code(entry)} is a directory with no file fal uploads (it is "
+                f"app_files entry {code(entry)} is a directory with no file fal uploads (it is "
                 "empty, or app_files_ignore matches every file in it)",
                 "put the files in it, or remove the entry",
             )
@@ -230,7 +227,7 @@ def _missing_help(files: AppFiles, entry: str) -> str:
     root = files.app.project.root
     if files.origin == "ref" and files.base is not None and (root / entry).exists():
         return (
-            f"{_code(entry)} exists in the pyproject directory, but app_files are relative to "
+            f"{code(entry)} exists in the pyproject directory, but app_files are relative to "
             f"the directory of the ref file; add `app_files_context_dir = \".\"`"
         )
     if files.base is not None:
@@ -241,7 +238,7 @@ def _missing_help(files: AppFiles, entry: str) -> str:
             names = []
         close = did_you_mean(name, names)
         if close:
-            return f"did you mean {_code((parent + '/' if parent else '') + close)}?"
+            return f"did you mean {code((parent + '/' if parent else '') + close)}?"
     origin = (
         "app_files_context_dir" if files.origin == "context_dir" else "the directory of the ref file"
     )
@@ -297,7 +294,7 @@ class AppFilesUploadFails(Rule):
             yield self.at(
                 app,
                 ("app_files", index),
-                f"fal cannot upload app_files entry {_code(entry)} and stops: "
+                f"fal cannot upload app_files entry {code(entry)} and stops: "
                 + fal_error_text(entry, result.errors),
                 help="set app_files_context_dir to a directory that contains every entry "
                 "(relative to the pyproject directory) and list the entries relative to it",
@@ -347,10 +344,10 @@ class AppFilesContextDirInvalid(Rule):
         value = app.table["app_files_context_dir"]
         assert files.base is not None
         if files.base.exists():
-            message = f"app_files_context_dir {_code(value)} is a file, not a directory"
+            message = f"app_files_context_dir {code(value)} is a file, not a directory"
             help = "point it at the directory that holds the app files"
         else:
-            message = f"app_files_context_dir {_code(value)} does not exist"
+            message = f"app_files_context_dir {code(value)} does not exist"
             root = app.project.root
             parent = Path(value).parent
             try:
@@ -359,7 +356,7 @@ class AppFilesContextDirInvalid(Rule):
                 names = []
             close = did_you_mean(Path(value).name, names)
             help = (
-                f"did you mean {_code((parent / close).as_posix())}?"
+                f"did you mean {code((parent / close).as_posix())}?"
                 if close
                 else "the path is relative to the pyproject directory"
             )
@@ -425,7 +422,7 @@ class AppFilesIgnoreInvalidRegex(Rule):
             )
             yield self.at_location(
                 location,
-                f"app_files_ignore entry {_code(pattern)} is not a valid regular expression: "
+                f"app_files_ignore entry {code(pattern)} is not a valid regular expression: "
                 f"{error.msg}" + (f" at position {pos}" if pos is not None else ""),
                 app=app.key,
                 key=app.path + path,

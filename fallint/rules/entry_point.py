@@ -48,6 +48,8 @@ from typing import TYPE_CHECKING, Iterator
 from ..diagnostics import Location, Related
 from ..registry import ERROR, Example, Rule, register
 from ..suggest import did_you_mean
+from ..files import resolved
+from ..text import canonical_name, code
 from .image import project_memo, string_offset_location
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -65,16 +67,8 @@ _BARE_OPTION = re.compile(r"^--?[A-Za-z][\w-]*$")
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
 
 
-def _code(text: str) -> str:
-    return "`" + str(text).replace("`", "'") + "`"
-
-
 def _dotted_ok(name: str) -> bool:
     return bool(name) and all(part.isidentifier() for part in name.split("."))
-
-
-def _canonical(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 # --------------------------------------------------------------------------
@@ -98,24 +92,24 @@ def format_problem(value: str) -> FormatProblem | None:
     both must be dotted Python identifiers).
     """
     if ":" not in value:
-        return FormatProblem("value", f"{_code(value)} has no `:` separating the module from the symbol "
+        return FormatProblem("value", f"{code(value)} has no `:` separating the module from the symbol "
                              f"(fal raises `{FAL_FORMAT_ERROR}`)")
     module, symbol = value.split(":", 1)
     if not module or not symbol:
         missing = "module" if not module else "symbol"
-        return FormatProblem("value", f"the {missing} part of {_code(value)} is empty "
+        return FormatProblem("value", f"the {missing} part of {code(value)} is empty "
                              f"(fal raises `{FAL_FORMAT_ERROR}`)")
     if not _dotted_ok(module) and ("/" in module or "\\" in module or module.endswith(".py")):
-        return FormatProblem("module", f"{_code(module)} is a file path, not a module name: "
+        return FormatProblem("module", f"{code(module)} is a file path, not a module name: "
                              "the worker's import fails")
     if not _dotted_ok(module):
-        return FormatProblem("module", f"{_code(module)} is not an importable module name: "
+        return FormatProblem("module", f"{code(module)} is not an importable module name: "
                              f"{_bad_part(module)}; the worker's import fails")
     if not _dotted_ok(symbol):
         if symbol.startswith(":"):
-            return FormatProblem("symbol", f"{_code(value)} uses `::` (the `ref` separator): "
-                                 f"the symbol would be {_code(symbol)}; the worker's lookup fails")
-        return FormatProblem("symbol", f"{_code(symbol)} is not a symbol name: {_bad_part(symbol)}; "
+            return FormatProblem("symbol", f"{code(value)} uses `::` (the `ref` separator): "
+                                 f"the symbol would be {code(symbol)}; the worker's lookup fails")
+        return FormatProblem("symbol", f"{code(symbol)} is not a symbol name: {_bad_part(symbol)}; "
                              "the worker's lookup fails")
     return None
 
@@ -127,7 +121,7 @@ def _bad_part(dotted: str) -> str:
         if not part.isidentifier():
             if not part:
                 return "it has an empty component"
-            return f"{_code(part)} is not a Python identifier"
+            return f"{code(part)} is not a Python identifier"
     return "it is not a dotted name"  # pragma: no cover - callers check first
 
 
@@ -166,7 +160,7 @@ def _requirement_name(text: str) -> str | None:
     from packaging.requirements import InvalidRequirement, Requirement
 
     try:
-        return _canonical(Requirement(text).name)
+        return canonical_name(Requirement(text).name)
     except (InvalidRequirement, ValueError):
         return None
 
@@ -183,11 +177,11 @@ def requirements_view(app: "App", project_name: str | None) -> RequirementsView:
     if not isinstance(requirements, list) or (context_dir is not None and not isinstance(context_dir, str)):
         view.valid = False  # fal raises (FAL004)
         return view
-    root = _resolved(app.project.root)
+    root = resolved(app.project.root)
     base = root
     if isinstance(context_dir, str):
-        base = _resolved(root / Path(context_dir).expanduser())
-    wanted = _canonical(project_name) if project_name else None
+        base = resolved(root / Path(context_dir).expanduser())
+    wanted = canonical_name(project_name) if project_name else None
     for path, text in _entries(requirements):
         local = local_path_target(text, base)
         if local is not None:
@@ -203,13 +197,6 @@ def requirements_view(app: "App", project_name: str | None) -> RequirementsView:
         if wanted and not stripped.startswith("-") and _requirement_name(stripped) == wanted:
             view.by_name.append(path)
     return view
-
-
-def _resolved(path: Path) -> Path:
-    try:
-        return Path(path).resolve()
-    except (OSError, RuntimeError):
-        return Path(os.path.abspath(path))
 
 
 def _declares_dependencies(data: dict) -> bool:
@@ -771,8 +758,8 @@ class EntryPointProjectNotInstalled(_EntryPointRule):
             return
         where = ep.display(ep.location.path if ep.origin == "module" else ep.found_prefix[1].path)
         message = (
-            f"the worker cannot import {_code(ep.module)}: it is part of this project "
-            f"({_code(where)}), but `requirements` do not install the project"
+            f"the worker cannot import {code(ep.module)}: it is part of this project "
+            f"({code(where)}), but `requirements` do not install the project"
         )
         help = 'add the project to requirements: `requirements = [".", ...]`'
         if ep.name is None:
@@ -945,19 +932,19 @@ class EntryPointModuleNotFound(_EntryPointRule):
             if _built_elsewhere(ep, len(prefix.split("."))):
                 return
             if location.kind == "module":
-                reason = f"{_code(prefix)} is a module ({_code(ep.display(location.path))}), not a package"
+                reason = f"{code(prefix)} is a module ({code(ep.display(location.path))}), not a package"
             else:
-                reason = "looked in " + ", ".join(_code(ep.display(p)) for p in ep.location.looked_in)
+                reason = "looked in " + ", ".join(code(ep.display(p)) for p in ep.location.looked_in)
         else:
             top = ep.module.split(".")[0]
             if top == "fal" or top in _STDLIB or not ep.only_this_project:
                 return
             reason = (
                 "it is not in this project (looked in "
-                + ", ".join(_code(ep.display(p)) for p in ep.location.looked_in)
+                + ", ".join(code(ep.display(p)) for p in ep.location.looked_in)
                 + ") and no other requirement could provide it"
             )
-        message = f"module {_code(ep.module)} not found: {reason}"
+        message = f"module {code(ep.module)} not found: {reason}"
         hint = did_you_mean(ep.module, _module_candidates(ep))
         help = f'did you mean `{hint}`?' if hint else f"check the module name against the project's packages ({ep.layout.description})"
         yield self.report(app, ep, "module", message, help=help)
@@ -1021,7 +1008,7 @@ class EntryPointModuleNotPackaged(_EntryPointRule):
             app,
             ep,
             "module",
-            f"module {_code(ep.module)} ({_code(where)}) is not in the wheel this project builds "
+            f"module {code(ep.module)} ({code(where)}) is not in the wheel this project builds "
             f"({ep.layout.description}): the worker cannot import it",
             help=fix,
         )
@@ -1068,9 +1055,9 @@ class EntryPointSymbolNotFound(_EntryPointRule):
             app,
             ep,
             "symbol",
-            f"{_code(head)} is not defined in module {_code(ep.module)} ({_code(where)})",
+            f"{code(head)} is not defined in module {code(ep.module)} ({code(where)})",
             help=f"did you mean `{hint}`?" if hint else "name the fal.App subclass or fal function the module defines",
-            related=[Related(Location.point(Path(ep.module_file), 1, 1), f"module {_code(ep.module)}")],
+            related=[Related(Location.point(Path(ep.module_file), 1, 1), f"module {code(ep.module)}")],
         )
 
 
@@ -1078,7 +1065,7 @@ def _definition(symbol: "Symbol") -> list[Related]:
     if symbol.path is None or not symbol.line:
         return []
     return [Related(Location.point(Path(symbol.path), symbol.line, symbol.column, len(symbol.name)),
-                    f"{_code(symbol.name)} is defined here")]
+                    f"{code(symbol.name)} is defined here")]
 
 
 @register
@@ -1138,7 +1125,7 @@ class EntryPointNotFalApp(_EntryPointRule):
             app,
             ep,
             "symbol",
-            f"{_code(ep.symbol)} {reason}: the worker can only serve a fal.App subclass or a fal function",
+            f"{code(ep.symbol)} {reason}: the worker can only serve a fal.App subclass or a fal function",
             help="point at the fal.App subclass, or decorate the function with `@fal.function(...)`",
             related=_definition(symbol),
         )
@@ -1153,7 +1140,7 @@ class EntryPointNotFalApp(_EntryPointRule):
             if entry is not None and (entry.decorators or entry.method("run_local") is not None):
                 return None  # a class decorator may return anything; run_local is all the worker calls
             if sources.is_fal_app(symbol) is False:
-                return f"is {_code(symbol.name)}, not a fal.App" if symbol.external else "is a class that does not subclass fal.App"
+                return f"is {code(symbol.name)}, not a fal.App" if symbol.external else "is a class that does not subclass fal.App"
             return None
         if sources.is_fal_function(symbol):
             return None
@@ -1172,7 +1159,7 @@ class EntryPointNotFalApp(_EntryPointRule):
             entries = [a for a in index.bindings(symbol.name) if getattr(a, "line", None) == symbol.line] if index else []
             value = getattr(entries[-1], "value", None) if entries else None
             if value is not None and value.literal:
-                return f"is a constant ({_code(value.source)})"
+                return f"is a constant ({code(value.source)})"
         return None
 
 
@@ -1219,7 +1206,7 @@ class EntryPointAppWithoutRoutes(_EntryPointRule):
             app,
             ep,
             "symbol",
-            f"fal.App {_code(ep.symbol)} serves no route: fal raises while building its metadata on the worker",
+            f"fal.App {code(ep.symbol)} serves no route: fal raises while building its metadata on the worker",
             help='decorate a method with `@fal.endpoint("/")`',
             related=_definition(symbol),
         )

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 from ..diagnostics import Diagnostic, Location, Related
 from ..registry import ERROR, WARNING, Example, Rule, register
 from ..suggest import did_you_mean
+from ..text import code
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..dockerfile import CopySource, Dockerfile, FalSources, Instruction, Word
@@ -76,11 +77,6 @@ def string_offset_location(app: "App", path: tuple, offset: int, length: int) ->
         return loc
     start = loc.column + 1 + max(0, min(offset, len(value)))
     return Location(loc.path, loc.line, start, loc.line, start + max(1, length))
-
-
-def _code(text: str) -> str:
-    """``text`` as inline code in a message (backticks inside are replaced)."""
-    return "`" + text.replace("`", "'") + "`"
 
 
 def fal_error_text(path: str, errors: tuple[str, ...]) -> str:
@@ -406,7 +402,7 @@ class _CopyAnalysis:
             yield _Finding(
                 "upload-error",
                 location,
-                f"fal cannot upload COPY/ADD source {_code(fal_src.source)} and stops before "
+                f"fal cannot upload COPY/ADD source {code(fal_src.source)} and stops before "
                 f"building: {fal_error_text(fal_src.source, result.errors)}",
                 "keep every file the build needs inside the pyproject directory (the build "
                 "context), replace symlinks that point outside it by real files, or leave the "
@@ -430,8 +426,8 @@ class _CopyAnalysis:
         value = src.value or ""
         wildcard = contains_wildcards(value)
         location = self.build.word_location(src.word)
-        shown = _code(src.word.text) + (
-            f" (= {_code(value)})" if value != src.word.text.strip("\"'") else ""
+        shown = code(src.word.text) + (
+            f" (= {code(value)})" if value != src.word.text.strip("\"'") else ""
         )
         what = f"`{ins.keyword}` source {shown}"
         if self.upload.truncated:
@@ -460,7 +456,7 @@ class _CopyAnalysis:
         elif local.status == "excluded":
             rel = value.lstrip("/")
             pattern = self.build.ignore.fal_match(rel)
-            by = f" (pattern {_code(pattern)})" if pattern else ""
+            by = f" (pattern {code(pattern)})" if pattern else ""
             message = (
                 f"{what} is excluded by .dockerignore{by}, so it is not in the build context; "
                 "the build fails"
@@ -483,7 +479,7 @@ class _CopyAnalysis:
             first_wild = next(i for i, part in enumerate(parts) if contains_wildcards(part))
             base = "/".join(parts[:first_wild]) or "."
             return (
-                f"needs directory {_code(base)}, which does not exist in the build context "
+                f"needs directory {code(base)}, which does not exist in the build context "
                 "(the pyproject directory)",
                 "fix the path: COPY sources are relative to the pyproject directory",
             )
@@ -495,7 +491,7 @@ class _CopyAnalysis:
             names = []
         close = did_you_mean(name, names)
         if close:
-            hint = f"did you mean {_code((parent + '/' if parent else '') + close)}?"
+            hint = f"did you mean {code((parent + '/' if parent else '') + close)}?"
         leading = " (a leading `/` means the context root)" if value.startswith("/") else ""
         return (
             f"does not exist in the build context (the pyproject directory){leading}",
@@ -510,13 +506,13 @@ class _CopyAnalysis:
         if "$" in src.word.text:
             return (
                 f"fal does not expand variables when it collects the files to upload (it looks "
-                f"for a file literally named {_code(src.word.text.strip(chr(34) + chr(39)).lstrip('/'))})",
+                f"for a file literally named {code(src.word.text.strip(chr(34) + chr(39)).lstrip('/'))})",
                 "write the path literally in the instruction",
             )
         if wildcard:
             return (
                 "fal uploads only literal COPY/ADD paths (it does not expand wildcards), and "
-                f"no other instruction uploads anything under {_code(rel_dir + '/')}",
+                f"no other instruction uploads anything under {code(rel_dir + '/')}",
                 "COPY the directory instead (fal uploads a directory with its contents), or "
                 "name the files literally",
             )
@@ -529,22 +525,22 @@ class _CopyAnalysis:
         if result.status == "uploaded" and target is not None:
             if result.files:
                 return (
-                    f"fal resolves symlinks and uploads it under its target's path {_code(target)}",
-                    f"COPY {_code(target)} instead, or replace the symlink by the file itself",
+                    f"fal resolves symlinks and uploads it under its target's path {code(target)}",
+                    f"COPY {code(target)} instead, or replace the symlink by the file itself",
                 )
             reason, help = self._ignored_by_fal(target)
-            return f"it is a symlink to {_code(target)}, and {reason}", help
+            return f"it is a symlink to {code(target)}, and {reason}", help
         if result.status == "uploaded":
             pattern = self.build.ignore.fal_match(rel)
             if pattern is not None:
                 return (
-                    f"fal's reading of .dockerignore pattern {_code(pattern)} excludes every "
-                    f"file below {_code(rel + '/')}, and fal uploads files, not directories",
+                    f"fal's reading of .dockerignore pattern {code(pattern)} excludes every "
+                    f"file below {code(rel + '/')}, and fal uploads files, not directories",
                     "make the .dockerignore pattern more specific (e.g. anchor it with a "
                     "leading `/`)",
                 )
             return (
-                f"fal uploads files, not directories, and no file below {_code(rel + '/')} "
+                f"fal uploads files, not directories, and no file below {code(rel + '/')} "
                 "survives its ignore patterns (or the directory is empty)",
                 "put the files the image needs in it, or drop the instruction",
             )
@@ -604,7 +600,7 @@ class _CopyAnalysis:
         matches = build.ignore.fal_matches(rel) or build.ignore.fal_matches(rel + "/")
         negations = [m for m in matches if m.startswith("!")]
         pattern = (negations or matches or [None])[0]
-        shown = _code(pattern) if pattern else "a pattern"
+        shown = code(pattern) if pattern else "a pattern"
         if not build.ignore.exists:
             return (
                 f"without a .dockerignore fal applies its default ignore patterns, and {shown} "
@@ -655,7 +651,7 @@ class _CopyAnalysis:
         remote = set(remote_paths)
         left_out = [p for p in self._local_wildcard_matches(value) if p not in remote]
         if left_out:
-            names = ", ".join(_code(p) for p in left_out[:3]) + (" ..." if len(left_out) > 3 else "")
+            names = ", ".join(code(p) for p in left_out[:3]) + (" ..." if len(left_out) > 3 else "")
             yield _Finding(
                 "wildcard",
                 location,
@@ -739,7 +735,7 @@ class DockerfileUnreadable(_BuildRule):
 
     @staticmethod
     def _problem(build: Build) -> tuple[str, str | None] | None:
-        shown = _code(build.value)
+        shown = code(build.value)
         file = build.file
         if not build.value.strip():
             return (
@@ -755,7 +751,7 @@ class DockerfileUnreadable(_BuildRule):
         if file.error == "directory":
             inner = build.path / "Dockerfile"
             help = (
-                f"did you mean {_code(build.value.rstrip('/') + '/Dockerfile')}?"
+                f"did you mean {code(build.value.rstrip('/') + '/Dockerfile')}?"
                 if inner.is_file()
                 else "point image.dockerfile at the Dockerfile inside it"
             )
@@ -782,7 +778,7 @@ def _suggest_dockerfile(build: Build) -> str | None:
     if close is None:
         return None
     rel = Path(build.value).parent / close
-    return f"did you mean {_code(rel.as_posix())}?"
+    return f"did you mean {code(rel.as_posix())}?"
 
 
 @register
@@ -1184,7 +1180,7 @@ class DockerignoreBreaksFal(Rule):
             reason = problem.message.partition("stops: ")[2] or problem.message
             yield self.at_location(
                 Location(path, problem.line, problem.column, problem.line, problem.end_column),
-                f"fal rejects .dockerignore line {_code(text)} and stops before deploying "
+                f"fal rejects .dockerignore line {code(text)} and stops before deploying "
                 f"({reason})",
                 app=build.app.key,
                 help="delete the line, or escape the character (`\\\\`, `\\!`)",
@@ -1252,7 +1248,7 @@ class DockerignoreFalDiffers(Rule):
                 text = lines[problem.line - 1].strip()
                 yield self.at_location(
                     Location(path, problem.line, problem.column, problem.line, problem.end_column),
-                    f"a local `docker build` rejects .dockerignore line {_code(text)} "
+                    f"a local `docker build` rejects .dockerignore line {code(text)} "
                     f"({problem.message}), while fal accepts it",
                     app=build.app.key,
                     help="escape the special character (`\\[`) or fix the pattern",
@@ -1264,8 +1260,8 @@ class DockerignoreFalDiffers(Rule):
             column = len(raw) - len(raw.lstrip()) + 1
             yield self.at_location(
                 Location(path, pattern.line, column, pattern.line, column + len(pattern.text)),
-                f"fal does not support `!` exceptions: it reads {_code(pattern.text)} as one more "
-                f"exclusion, so {_code(pattern.pattern)} is left out of the uploaded build context",
+                f"fal does not support `!` exceptions: it reads {code(pattern.text)} as one more "
+                f"exclusion, so {code(pattern.pattern)} is left out of the uploaded build context",
                 app=build.app.key,
                 help="remove the exception and narrow the pattern it was meant to undo",
             )
@@ -1319,7 +1315,7 @@ class BuildArgNotDeclared(_BuildRule):
             yield self.at(
                 build.app,
                 ("image", "build_args", name),
-                f"build arg `{name}` is not declared by any `ARG` in {_code(build.value)}: the "
+                f"build arg `{name}` is not declared by any `ARG` in {code(build.value)}: the "
                 "build ignores it" + (f"; did you mean `{close}`?" if close else ""),
                 part="key",
                 help=f"rename it to `{close}`" if close else f"add `ARG {name}` to the Dockerfile",
@@ -1540,7 +1536,7 @@ class InvalidImageReference(Rule):
             return
         yield self.at_location(
             string_offset_location(app, ("image", "image"), problem.offset, problem.length),
-            f"invalid image reference {_code(value)}: {problem.message}",
+            f"invalid image reference {code(value)}: {problem.message}",
             app=app.key,
             key=app.path + ("image", "image"),
             help="write `[registry/]repository[:tag][@sha256:<digest>]`; repository names are lowercase",

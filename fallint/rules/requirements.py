@@ -44,6 +44,8 @@ from ..diagnostics import Location, Related
 from ..registry import ERROR, WARNING, Example, Rule, register
 from ..schema import REQUIREMENTS
 from ..suggest import did_you_mean
+from ..files import resolved
+from ..text import code, type_name
 from .image import project_memo, string_offset_location
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -63,10 +65,6 @@ USE_LOCAL = "local"
 FAL_SHAPE_ERROR = "requirements must be a list of strings or a list of lists of strings."
 #: what follows every uv parse-time error in a message
 UV_REFUSES = "uv refuses the whole layer, so the environment build fails"
-
-
-def _code(text: str) -> str:
-    return "`" + str(text).replace("`", "'") + "`"
 
 
 # --------------------------------------------------------------------------
@@ -151,7 +149,7 @@ class AppRequirements:
 
     @cached_property
     def root(self) -> Path:
-        return _resolved(self.app.project.root)
+        return resolved(self.app.project.root)
 
     def items(self) -> Iterator[tuple[Layer, "ReqItem"]]:
         for layer in self.layers:
@@ -192,22 +190,15 @@ class AppRequirements:
         return "./" if rel == "." else rel + "/"
 
 
-def _resolved(path: Path) -> Path:
-    try:
-        return Path(path).resolve()
-    except (OSError, RuntimeError):
-        return Path(os.path.abspath(path))
-
-
 def context_dir(app: "App") -> Path:
     """Where fal resolves local paths: ``requirements_context_dir`` (``~``
     expanded, relative to the pyproject directory), else the pyproject directory."""
-    root = _resolved(app.project.root)
+    root = resolved(app.project.root)
     value = app.table.get("requirements_context_dir")
     if not isinstance(value, str):
         return root
     try:
-        return _resolved(root / Path(value).expanduser())
+        return resolved(root / Path(value).expanduser())
     except (RuntimeError, ValueError):  # no home directory, NUL in the path
         return root / value
 
@@ -293,9 +284,9 @@ def _help(suggestion: str | None) -> str | None:
     if suggestion.startswith("did you mean"):
         return suggestion
     if suggestion.startswith("-"):
-        return f"write {_code(suggestion)}"
+        return f"write {code(suggestion)}"
     if " " not in suggestion:  # one of the option's choices
-        return f"did you mean {_code(suggestion)}?"
+        return f"did you mean {code(suggestion)}?"
     return suggestion
 
 
@@ -363,9 +354,9 @@ def explain_syntax_error(text: str, p: "ReqProblem") -> Explanation:
         first = len(text) - len(text.lstrip())
         odd = next((i for i, c in enumerate(text) if not c.isascii()), None)
         if text[first].isascii() and text[first].isalnum() and odd is not None:
-            return Explanation(f"{_code(text[odd])} cannot be part of a project name (ASCII letters, digits, "
+            return Explanation(f"{code(text[odd])} cannot be part of a project name (ASCII letters, digits, "
                                "`-`, `_` and `.`)", odd, odd + 1)
-        return Explanation(f"a requirement starts with a project name, not {_code(text[first])}", first,
+        return Explanation(f"a requirement starts with a project name, not {code(text[first])}", first,
                            first + 1)
     return Explanation(message[:1].lower() + message[1:] if message[:2].istitle() else message, start, end)
 
@@ -386,35 +377,35 @@ def _after_name(text: str, caret: int, p) -> Explanation | None:
         version = text[vstart:vend]
         if op not in _VERSION_OPERATORS:
             fixed = _OPERATOR_FIXES.get(op)
-            hint = (f"write {_code(name + fixed + version)}" if fixed else
-                    "version operators are " + ", ".join(_code(o) for o in _VERSION_OPERATORS))
-            return Explanation(f"{_code(op)} is not a version operator", caret, j, hint)
+            hint = (f"write {code(name + fixed + version)}" if fixed else
+                    "version operators are " + ", ".join(code(o) for o in _VERSION_OPERATORS))
+            return Explanation(f"{code(op)} is not a version operator", caret, j, hint)
         if not version:
-            return Explanation(f"{_code(op)} needs a version after it", caret, j,
-                               f"write a version ({_code(name + op + '1.0')}) or remove {_code(op)}")
+            return Explanation(f"{code(op)} needs a version after it", caret, j,
+                               f"write a version ({code(name + op + '1.0')}) or remove {code(op)}")
         if version[0] in "'\"":
             bare = version.strip("'\"")
             return Explanation("versions are not quoted in a requirement", vstart, vend,
-                               f"write {_code(name + op + bare)}")
+                               f"write {code(name + op + bare)}")
         if op == "~=" and re.fullmatch(r"v?\d+", version):
-            return Explanation(f"{_code('~=')} needs a version with at least two parts", vstart, vend,
-                               f"write {_code(name + '~=' + version + '.0')}")
-        return Explanation(f"{_code(version)} is not a valid version (PEP 440)", vstart, vend)
+            return Explanation(f"{code('~=')} needs a version with at least two parts", vstart, vend,
+                               f"write {code(name + '~=' + version + '.0')}")
+        return Explanation(f"{code(version)} is not a valid version (PEP 440)", vstart, vend)
     before = _prev_nonspace(text, caret)
     if c == ",":
-        return Explanation(f"a {_code(',')} after the project name: {_SPLIT}", caret, caret + 1,
-                           f"write {_code(name)} and the next requirement as separate strings")
+        return Explanation(f"a {code(',')} after the project name: {_SPLIT}", caret, caret + 1,
+                           f"write {code(name)} and the next requirement as separate strings")
     if c == "-" and before < caret - 1:
         return _option_inside(text, caret)
     if c.isalnum() and before < caret - 1:
         s, e = _word_at(text, caret)
         word = text[s:e]
         if word[0].isdigit():
-            return Explanation(f"the version {_code(word)} has no operator", s, e, f"write {_code(name + '==' + word)}")
-        return Explanation(f"unexpected {_code(word)} after {_code(name)}: {_SPLIT}", s, e,
-                           f"write {_code(word)} as a separate string, or join it with an operator")
+            return Explanation(f"the version {code(word)} has no operator", s, e, f"write {code(name + '==' + word)}")
+        return Explanation(f"unexpected {code(word)} after {code(name)}: {_SPLIT}", s, e,
+                           f"write {code(word)} as a separate string, or join it with an operator")
     return Explanation(
-        f"unexpected {_code(c)} after the project name {_code(name)} (expected a version such as "
+        f"unexpected {code(c)} after the project name {code(name)} (expected a version such as "
         f"`==1.0`, `[extras]`, `@ URL`, `;` and a marker, or the end)",
         caret,
         caret + 1,
@@ -424,7 +415,7 @@ def _after_name(text: str, caret: int, p) -> Explanation | None:
 def _option_inside(text: str, at: int) -> Explanation:
     s, e = _word_at(text, at)
     return Explanation(
-        f"the option {_code(text[s:e])} is inside a requirement string: uv reads the whole string "
+        f"the option {code(text[s:e])} is inside a requirement string: uv reads the whole string "
         "as one requirement",
         s,
         len(text.rstrip()),
@@ -438,11 +429,11 @@ def _after_specifier(text: str, caret: int, p) -> Explanation | None:
     before = _prev_nonspace(text, caret)
     if c == "," and before >= 0 and text[before] == ",":
         return Explanation("an empty version specifier between two commas", caret, caret + 1,
-                           f"write {_code(text[:caret] + text[caret + 1:].lstrip(','))}")
+                           f"write {code(text[:caret] + text[caret + 1:].lstrip(','))}")
     if c in "<>=!~":
         fixed = text[: before + 1] + "," + text[caret:]
         return Explanation("a comma is missing between two version specifiers", caret, caret + 1,
-                           f"write {_code(fixed.strip())}")
+                           f"write {code(fixed.strip())}")
     if c == "-" and before < caret - 1:
         return _option_inside(text, caret)
     if c.isalnum() and before < caret - 1:
@@ -450,14 +441,14 @@ def _after_specifier(text: str, caret: int, p) -> Explanation | None:
         word = text[s:e]
         if word[0].isdigit():
             return None
-        return Explanation(f"unexpected {_code(word)} after the version specifier: {_SPLIT}", s, e,
-                           f"write {_code(word)} as a separate string, or start a marker with `;`")
+        return Explanation(f"unexpected {code(word)} after the version specifier: {_SPLIT}", s, e,
+                           f"write {code(word)} as a separate string, or start a marker with `;`")
     if c in ".*" or c.isalnum():
         s = p.start
         e = _token_end(text, s)
-        return Explanation(f"{_code(text[s:e].strip())} is not a valid version specifier", s, e)
+        return Explanation(f"{code(text[s:e].strip())} is not a valid version specifier", s, e)
     return Explanation(
-        f"unexpected {_code(c)} after the version specifier (expected `,` and another "
+        f"unexpected {code(c)} after the version specifier (expected `,` and another "
         "specifier, `;` and a marker, or the end)",
         caret,
         caret + 1,
@@ -475,21 +466,21 @@ def _in_marker(text: str, caret: int, p) -> Explanation | None:
                            "write a marker (`; python_version >= \"3.10\"`) or remove the `;`")
     last = re.search(r"\b(and|or)\s*$", text)
     if last and last.start() > semicolon:
-        return Explanation(f"the marker ends with {_code(last.group(1))}: another condition must follow",
+        return Explanation(f"the marker ends with {code(last.group(1))}: another condition must follow",
                            last.start(), last.end())
     s, e = _word_at(text, caret)
     word = text[s:e]
     before = text[semicolon + 1:caret].rstrip()
     if any(before.endswith(op) for op in _MARKER_OPERATORS) and word:
         bare = word.strip("'\"")
-        return Explanation("marker values are quoted strings", s, e, f"write {_code(_quoted(bare))}")
+        return Explanation("marker values are quoted strings", s, e, f"write {code(_quoted(bare))}")
     if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", word):
         hint = did_you_mean(word, _MARKER_VARIABLES)
         return Explanation(
-            f"{_code(word)} is not a marker variable",
+            f"{code(word)} is not a marker variable",
             s,
             e,
-            f"did you mean {_code(hint)}?" if hint else "marker variables: " + ", ".join(_MARKER_VARIABLES),
+            f"did you mean {code(hint)}?" if hint else "marker variables: " + ", ".join(_MARKER_VARIABLES),
         )
     return Explanation("expected a marker variable (such as `python_version`) or a quoted string", caret,
                        caret + 1)
@@ -503,8 +494,8 @@ def _marker_operator(text: str, caret: int, p) -> Explanation | None:
     known = "marker operators are ==, !=, <, <=, >, >=, ~=, in, not in"
     if op:
         fixed = _OPERATOR_FIXES.get(op)
-        return Explanation(f"{_code(op)} is not a marker operator", s, e,
-                           f"write {_code(fixed)}" if fixed else known)
+        return Explanation(f"{code(op)} is not a marker operator", s, e,
+                           f"write {code(fixed)}" if fixed else known)
     return Explanation("expected a marker operator", caret, caret + 1, known)
 
 
@@ -557,13 +548,6 @@ _WEB = '''
 
 # --------------------------------------------------------------------------
 # Rules
-
-
-_SHAPE_TYPES = {bool: "a boolean", int: "an integer", float: "a number", dict: "a table", list: "an array"}
-
-
-def _type_name(value) -> str:
-    return _SHAPE_TYPES.get(type(value), "a string" if isinstance(value, str) else "a date/time")
 
 
 @register
@@ -630,7 +614,7 @@ class RequirementsShape(Rule):
             if isinstance(item, list) and layered:
                 for j, inner in enumerate(item):
                     if not isinstance(inner, str):
-                        yield self._at(app, (KEY, i, j), f"this element of layer {i} is {_type_name(inner)}, "
+                        yield self._at(app, (KEY, i, j), f"this element of layer {i} is {type_name(inner)}, "
                                        "not a string")
             elif isinstance(item, list):
                 yield self._at(app, (KEY, i), "this element is a list (an install layer), but the other "
@@ -640,7 +624,7 @@ class RequirementsShape(Rule):
                 yield self._at(app, (KEY, i), "this element is a string, but the other elements are lists "
                                "(install layers)", help=f"put it into a layer: `[{_toml_string(item)}]`")
             elif not isinstance(item, str):
-                yield self._at(app, (KEY, i), f"this element is {_type_name(item)}, not a string",
+                yield self._at(app, (KEY, i), f"this element is {type_name(item)}, not a string",
                                help='write requirements as strings: `"numpy==2.1.0"`')
 
     def _at(self, app, path, message, help=None):
@@ -778,7 +762,7 @@ class RequirementOptionConflict(_RequirementsRule):
                 first = int(m.group(1))
                 message = message[: m.start()].rstrip() + message[m.end():]
                 word = "given" if p.kind == "repeated-option" else "given first"
-                related.append(reqs.related(layer, first, f"{_code(layer.strings[first].strip())} is {word} here"))
+                related.append(reqs.related(layer, first, f"{code(layer.strings[first].strip())} is {word} here"))
             yield self.problem(reqs, layer, p, f"{message}: {UV_REFUSES}", help=_help(p.suggestion),
                                related=related)
 
@@ -860,7 +844,7 @@ class InvalidRequirement(_RequirementsRule):
             why = explain_syntax_error(text, p)
             what = "marker" if p.kind == "invalid-marker" else "requirement"
             yield self.element(
-                reqs, layer, p.index, f"invalid {what} {_code(text.strip())}: {why.message}",
+                reqs, layer, p.index, f"invalid {what} {code(text.strip())}: {why.message}",
                 why.start, why.end, help=why.help,
             )  # fmt: skip
 
@@ -948,7 +932,7 @@ class SuspiciousRequirementOption(_RequirementsRule):
                 fails = any(i.kind == "requirement" for i in layer.analysis.items)  # PyPI is replaced
             nxt = p.index + 1
             if meant is not None and meant.takes_value and "=" not in text and nxt < len(layer.strings):
-                swallowed = f", and {_code(layer.strings[nxt])} becomes a requirement"
+                swallowed = f", and {code(layer.strings[nxt])} becomes a requirement"
                 fails = fails or any(q.index == nxt and q.parse_time for q in layer.analysis.problems)
             fails = fails or any(q.index == p.index and q.parse_time for q in layer.analysis.problems)
             consequence = "uv fails" if fails else "uv accepts it and does something else"
@@ -1058,7 +1042,7 @@ class RequirementFileNotUploaded(_RequirementsRule):
             why = "fal does not upload files"
         yield self.element(
             reqs, layer, item.value_index,
-            f"{_code(written)}: {why}, so uv cannot read {_code(value)} on the build machine and the "
+            f"{code(written)}: {why}, so uv cannot read {code(value)} on the build machine and the "
             "environment build fails",
             item.value_start, item.value_start + len(value),
             help="list the requirements themselves in `requirements`, or use a URL",
@@ -1071,10 +1055,10 @@ class RequirementFileNotUploaded(_RequirementsRule):
         text = layer.strings[item.index]
         yield self.element(
             reqs, layer, item.index,
-            f"{_code(text)} reaches uv as written (fal uploads a local directory only when a string "
-            f"names it by itself), so uv looks for {_code(value)} on the build machine, which has none of "
+            f"{code(text)} reaches uv as written (fal uploads a local directory only when a string "
+            f"names it by itself), so uv looks for {code(value)} on the build machine, which has none of "
             "this project's files: the install fails",
-            help=f"write the directory as a string of its own, without `-e`: {_code(value)}",
+            help=f"write the directory as a string of its own, without `-e`: {code(value)}",
         )  # fmt: skip
 
     def _path(self, reqs, layer, item):
@@ -1086,18 +1070,18 @@ class RequirementFileNotUploaded(_RequirementsRule):
         start = text.find(path) if path in text else 0
         if where == "a directory":  # but not the whole string: `name @ ./dir`, `./dir; marker`
             message = (f"fal uploads a local directory only when a string names it by itself (with "
-                       f"`[extras]` at most): {_code(text.strip())} reaches uv as written, and the build "
-                       f"machine has no {_code(path)}")
-            help = f"write the directory as a string of its own: {_code(path + _extras_text(item))}"
+                       f"`[extras]` at most): {code(text.strip())} reaches uv as written, and the build "
+                       f"machine has no {code(path)}")
+            help = f"write the directory as a string of its own: {code(path + _extras_text(item))}"
         elif where:
-            message = (f"{_code(path)} is a local file: fal uploads only directories (as sdists), so uv "
+            message = (f"{code(path)} is a local file: fal uploads only directories (as sdists), so uv "
                        "cannot find it on the build machine and the install fails")
             help = "publish it to an index or a URL (`name @ https://...`), or install its project directory"
         else:
-            base = _code(reqs.display(reqs.base_dir))
+            base = code(reqs.display(reqs.base_dir))
             if not reqs.base_dir.is_dir():
                 base = f"`requirements_context_dir` {base}, which does not exist"
-            message = (f"{_code(path)} does not exist (relative to {base}): fal passes it to uv "
+            message = (f"{code(path)} does not exist (relative to {base}): fal passes it to uv "
                        "unchanged, and uv fails to find it on the build machine")
             help = "fix the path: fal builds and uploads an existing directory that has a `pyproject.toml`"
         yield self.element(reqs, layer, item.index, message, start, start + len(path), help=help)
@@ -1110,7 +1094,7 @@ def _extras_text(item: "ReqItem") -> str:
 def _exists(base: Path, path: str) -> str | None:
     """``"a file"``/``"a directory"`` when ``path`` exists relative to ``base``."""
     try:
-        target = _resolved(base / path)  # like fal: `..` is resolved first
+        target = resolved(base / path)  # like fal: `..` is resolved first
         if target.is_dir():
             return "a directory"
         if target.exists():
@@ -1196,7 +1180,7 @@ class LocalRequirementNotBuildable(_RequirementsRule):
             text = layer.strings[index].strip()
             yield self.element(
                 reqs, layer, index,
-                f"fal builds {_code(text)} (the directory {_code(reqs.display(local.directory))}) as an "
+                f"fal builds {code(text)} (the directory {code(reqs.display(local.directory))}) as an "
                 f"sdist before deploying, but {why}: fal raises",
                 help="add a `pyproject.toml` with `[project]` `name` and `version` to that directory",
             )  # fmt: skip
@@ -1260,15 +1244,15 @@ class UnknownLocalExtra(_RequirementsRule):
             text = layer.strings[index]
             start = text.rfind(local.extras_text)
             declared = local.optional_dependencies or ()
-            names = ", ".join(_code(e) for e in unknown)
+            names = ", ".join(code(e) for e in unknown)
             hint = did_you_mean(unknown[0], declared) if declared else None
             yield self.element(
                 reqs, layer, index,
-                f"{_code(local.project_name)} declares no extra {names} (in "
-                f"{_code(reqs.display(local.pyproject).rstrip('/'))}): uv installs it without them",
+                f"{code(local.project_name)} declares no extra {names} (in "
+                f"{code(reqs.display(local.pyproject).rstrip('/'))}): uv installs it without them",
                 start, start + len(local.extras_text),
-                help=(f"did you mean {_code(hint)}?" if hint else
-                      "declared extras: " + (", ".join(_code(e) for e in declared) if declared else "none")),
+                help=(f"did you mean {code(hint)}?" if hint else
+                      "declared extras: " + (", ".join(code(e) for e in declared) if declared else "none")),
             )  # fmt: skip
 
 
@@ -1319,9 +1303,9 @@ class RequirementsContextDirMissing(Rule):
         yield self.at(
             app,
             ("requirements_context_dir",),
-            f"`requirements_context_dir` {_code(value)} {what}: fal resolves the local paths in "
+            f"`requirements_context_dir` {code(value)} {what}: fal resolves the local paths in "
             "`requirements` against it without checking, and passes those it cannot find to uv unchanged",
-            help=(f"did you mean {_code(hint)}?" if hint else "point it at an existing directory, or remove "
+            help=(f"did you mean {code(hint)}?" if hint else "point it at an existing directory, or remove "
                   "it (local paths are then relative to the pyproject directory)"),
         )
 
@@ -1336,7 +1320,7 @@ def _similar_directory(path: Path, root: Path) -> str | None:
     if hint is None:
         return None
     try:
-        return Path(os.path.relpath(path.parent / hint, _resolved(root))).as_posix()
+        return Path(os.path.relpath(path.parent / hint, resolved(root))).as_posix()
     except ValueError:
         return str(path.parent / hint)
 
@@ -1376,7 +1360,7 @@ class EditableLocalRequirement(_RequirementsRule):
                 reqs, layer, item.index,
                 f"`-e {value}`: fal uploads the directory as an sdist URL, and uv cannot install a "
                 "remote archive as editable, so the install fails",
-                help=f"drop the `-e`: {_code(value)}",
+                help=f"drop the `-e`: {code(value)}",
             )  # fmt: skip
 
 
@@ -1426,10 +1410,10 @@ class DuplicateRequirement(_RequirementsRule):
                     continue
                 yield self.element(
                     reqs, layer, second,
-                    f"{_code(name)} is already required in this layer "
-                    f"({_code(layer.strings[first].strip())})",
+                    f"{code(name)} is already required in this layer "
+                    f"({code(layer.strings[first].strip())})",
                     help="merge both into one requirement",
-                    related=[reqs.related(layer, first, f"{_code(name)} is first required here")],
+                    related=[reqs.related(layer, first, f"{code(name)} is first required here")],
                 )  # fmt: skip
 
 
@@ -1467,10 +1451,10 @@ class ConflictingPins(_RequirementsRule):
                 a, b = layer.strings[first].strip(), layer.strings[second].strip()
                 yield self.element(
                     reqs, layer, second,
-                    f"{_code(b)} contradicts {_code(a)}: no version of {_code(name)} satisfies both, "
+                    f"{code(b)} contradicts {code(a)}: no version of {code(name)} satisfies both, "
                     "so uv's resolution fails",
                     help="keep one requirement for the project",
-                    related=[reqs.related(layer, first, f"{_code(a)} is required here")],
+                    related=[reqs.related(layer, first, f"{code(a)} is required here")],
                 )  # fmt: skip
 
 

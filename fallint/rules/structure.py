@@ -19,6 +19,7 @@ from ..schema import (
     RETRY_ENTRY_KEYS,
 )
 from ..suggest import did_you_mean, did_you_mean_text
+from ..text import type_name
 
 APPS = ("tool", "fal", "apps")
 
@@ -36,22 +37,6 @@ def _fmt(value) -> str:
         return json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError):
         return repr(value)
-
-
-def _type_name(value) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a float"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "a table"
-    return "a date/time"
 
 
 @register
@@ -143,7 +128,7 @@ class AppNotATable(Rule):
                 yield self.at_key(
                     project,
                     APPS + (key,),
-                    f"app `{key}` must be a table, not {_type_name(value)} ({_fmt(value)})",
+                    f"app `{key}` must be a table, not {type_name(value)} ({_fmt(value)})",
                     app=key,
                     help=f"write `[tool.fal.apps.{key}]` with `ref = ...` below it",
                 )
@@ -276,7 +261,7 @@ class WrongType(Rule):
                 yield self.at(
                     app,
                     path + (key,),
-                    f"`{'.'.join(map(str, path + (key,)))}` must be {kind.name}, not {_type_name(value)}{extra}",
+                    f"`{'.'.join(map(str, path + (key,)))}` must be {kind.name}, not {type_name(value)}{extra}",
                 )
         img = app.table.get("image")
         if isinstance(img, dict):
@@ -287,7 +272,7 @@ class WrongType(Rule):
                         yield self.at(
                             app,
                             ("image", "registries", reg),
-                            f"registry `{reg}` must be a table with `username` and `password`, not {_type_name(entry)}",
+                            f"registry `{reg}` must be a table with `username` and `password`, not {type_name(entry)}",
                         )
         rc = app.table.get("retry_config")
         if isinstance(rc, dict):
@@ -296,7 +281,7 @@ class WrongType(Rule):
                     yield self.at(
                         app,
                         ("retry_config", cond),
-                        f"retry_config.{cond} must be a table `{{ retries = <int> }}`, not {_type_name(entry)}",
+                        f"retry_config.{cond} must be a table `{{ retries = <int> }}`, not {type_name(entry)}",
                     )
 
 
@@ -485,7 +470,7 @@ class NoApps(Rule):
             )
         elif not isinstance(apps, dict):
             yield self.at_key(
-                project, APPS, f"[tool.fal] `apps` must be a table, not {_type_name(apps)}"
+                project, APPS, f"[tool.fal] `apps` must be a table, not {type_name(apps)}"
             )
 
 
