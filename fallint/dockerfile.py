@@ -431,15 +431,20 @@ class _Lexer:
                     buf.append(s[i + 1])
                 i += 2
             elif c == "$":
-                value, i = self._dollar(i)
-                if value is None:
-                    known = False
-                else:
-                    buf.append(value)
+                i, ok = self._append_dollar(i, buf)
+                known = known and ok
             else:
                 buf.append(c)
                 i += 1
         return ("".join(buf) if known else None), i
+
+    def _append_dollar(self, i: int, buf: list[str]) -> tuple[int, bool]:
+        """Expand the variable reference at ``i`` into ``buf``; False when its value is unknown."""
+        value, i = self._dollar(i)
+        if value is None:
+            return i, False
+        buf.append(value)
+        return i, True
 
     def _double_quoted(self, i: int, buf: list[str]) -> tuple[int, bool]:
         s, n, esc = self.s, len(self.s), self.esc
@@ -459,11 +464,8 @@ class _Lexer:
                 buf.append(c)
                 i += 1
             elif c == "$":
-                value, i = self._dollar(i)
-                if value is None:
-                    known = False
-                else:
-                    buf.append(value)
+                i, ok = self._append_dollar(i, buf)
+                known = known and ok
             else:
                 buf.append(c)
                 i += 1
