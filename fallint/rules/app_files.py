@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Iterator
 from ..registry import ERROR, WARNING, Example, Rule, register
 from ..suggest import did_you_mean
 from ..text import code
-from .image import fal_error_text, project_memo, string_offset_location
+from .image import fal_error_text, string_offset_location
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..diagnostics import Diagnostic
@@ -138,7 +138,7 @@ def app_files_of(app: "App") -> AppFiles | None:
             return AppFiles(app, entries, target if target.is_dir() else target.parent, "ref")
         return AppFiles(app, entries, None, "")
 
-    return project_memo(app.project, ("app-files", app.key), make)
+    return app.project.memo(("app-files", app.key), make)
 
 
 @register

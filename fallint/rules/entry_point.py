@@ -50,7 +50,7 @@ from ..registry import ERROR, Example, Rule, register
 from ..suggest import did_you_mean
 from ..files import resolved
 from ..text import canonical_name, code
-from .image import project_memo, string_offset_location
+from .image import string_offset_location
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..diagnostics import Diagnostic
@@ -255,7 +255,7 @@ def _may_provide(project: "Project", directory: Path, module: str) -> bool:
             return None
         return project_layout(directory, data)
 
-    found = project_memo(project, ("entry-point-layout", directory), layout)
+    found = project.memo(("entry-point-layout", directory), layout)
     if found == "missing":
         return False
     return found is None or not found.certain or found.find_module(module).found
@@ -462,7 +462,7 @@ def entry_point_of(app: "App") -> EntryPoint | None:
     value = app.table.get(KEY)
     if not isinstance(value, str):
         return None
-    return project_memo(app.project, ("entry-point", app.key), lambda: EntryPoint(app, value))
+    return app.project.memo(("entry-point", app.key), lambda: EntryPoint(app, value))
 
 
 def _requirements_related(app: "App", paths: list[tuple], message: str) -> list[Related]:

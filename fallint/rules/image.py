@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from ..diagnostics import Diagnostic, Location, Related
 from ..registry import ERROR, WARNING, Example, Rule, register
@@ -44,15 +44,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..files import TextFile
     from ..project import App, Project
 
-__all__ = ["Build", "build_of", "project_memo", "string_offset_location"]
+__all__ = ["Build", "build_of", "string_offset_location"]
 
 # --------------------------------------------------------------------------
 # shared helpers
-
-
-def project_memo(project: "Project", key: Any, compute: Callable[[], Any]) -> Any:
-    """``compute()`` once per project and ``key`` (rules share parses and walks)."""
-    return project.memo(key, compute)
 
 
 def string_offset_location(app: "App", path: tuple, offset: int, length: int) -> Location:
@@ -200,7 +195,7 @@ class Build:
             return None
         from ..dockerfile import parse_dockerfile
 
-        return project_memo(self.project, ("parse", self.path), lambda: parse_dockerfile(text))
+        return self.project.memo(("parse", self.path), lambda: parse_dockerfile(text))
 
     @cached_property
     def build_args(self) -> dict[str, Any]:
@@ -233,22 +228,21 @@ class Build:
     def ignore(self) -> "DockerIgnore":
         from ..dockerignore import DockerIgnore
 
-        return project_memo(self.project, ("ignore",), lambda: DockerIgnore.from_file(self.context))
+        return self.project.memo(("ignore",), lambda: DockerIgnore.from_file(self.context))
 
     @cached_property
     def fal_sources(self) -> "FalSources":
         from ..dockerfile import fal_copy_sources
 
         text = self.text or ""
-        return project_memo(self.project, ("fal-sources", self.path), lambda: fal_copy_sources(text))
+        return self.project.memo(("fal-sources", self.path), lambda: fal_copy_sources(text))
 
     @cached_property
     def upload(self) -> "FalUpload":
         from ..dockerignore import fal_upload
 
         exclude = [self.app_file] if self.app_file else []
-        return project_memo(
-            self.project,
+        return self.project.memo(
             ("upload", self.path, self.app_file),
             lambda: fal_upload(self.context, self.fal_sources.paths, self.ignore, exclude=exclude),
         )
@@ -277,7 +271,7 @@ class Build:
             return []
         # apps sharing a Dockerfile (and build args, and ref file) share the analysis
         key = ("copy-findings", self.path, self.app_file, repr(sorted(self.build_args.items())))
-        return project_memo(self.project, key, lambda: list(_CopyAnalysis(self, df).run()))
+        return self.project.memo(key, lambda: list(_CopyAnalysis(self, df).run()))
 
 
 def build_of(app: "App") -> Build | None:
@@ -296,7 +290,7 @@ def build_of(app: "App") -> Build | None:
         path = path if path.is_absolute() else app.project.root / path
         return Build(app, value, path, app.project.read(path))
 
-    return project_memo(app.project, ("build", app.key), make)
+    return app.project.memo(("build", app.key), make)
 
 
 def image_is_built(app: "App") -> bool:

@@ -46,7 +46,7 @@ from ..schema import REQUIREMENTS
 from ..suggest import did_you_mean
 from ..files import resolved
 from ..text import code, type_name
-from .image import project_memo, string_offset_location
+from .image import string_offset_location
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..diagnostics import Diagnostic
@@ -229,7 +229,7 @@ def requirements_of(app: "App") -> AppRequirements | None:
                     reqs.layers.append(Layer((KEY, i), list(inner), analyze_layer(inner, base)))
         return reqs
 
-    return project_memo(app.project, ("requirements", app.key), compute)
+    return app.project.memo(("requirements", app.key), compute)
 
 
 def _hidden_problems(layer: Layer) -> frozenset:
