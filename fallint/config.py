@@ -11,8 +11,8 @@ into diagnostics.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 
+from ._records import dataclass, field
 from .diagnostics import ERROR, SEVERITIES, WARNING
 from .registry import resolve_selector
 

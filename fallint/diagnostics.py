@@ -8,7 +8,7 @@ annotation has a visible extent.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from ._records import dataclass, field
 from pathlib import Path
 
 ERROR = "error"

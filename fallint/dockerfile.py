@@ -41,7 +41,7 @@ import json
 import re
 import shlex
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from ._records import dataclass, field
 from fnmatch import fnmatchcase
 
 __all__ = [

@@ -50,7 +50,7 @@ import re
 import stat
 import warnings
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass, field
+from ._records import dataclass, field
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from ._records import dataclass, field
 from .config import Selection, selection
 from .diagnostics import SEVERITY_RANK, Diagnostic
 from .discovery import UsageError, mentions_fal, resolve_targets

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import errno
 import os
-from dataclasses import dataclass
+from ._records import dataclass
 from pathlib import Path
 
 MAX_BYTES = 10 * 1024 * 1024  # 10 MiB: larger files are refused, not read

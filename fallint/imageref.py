@@ -28,7 +28,7 @@ string's first character.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from ._records import dataclass
 
 __all__ = [
     "ImageRefProblem",

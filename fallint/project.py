@@ -11,11 +11,11 @@ out (their syntax error is their diagnostic).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from ._records import dataclass, field
 from .config import Config, parse_config
 from .files import FileCache, TextFile
 from .tomlpos import TomlIndex

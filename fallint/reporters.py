@@ -39,12 +39,11 @@ import os
 import re
 import stat
 import unicodedata
-from dataclasses import dataclass
-from inspect import cleandoc
 from pathlib import Path
 from typing import Callable, Iterable
 from urllib.parse import quote
 
+from ._records import dataclass
 from . import __version__, registry
 from .diagnostics import ERROR, Diagnostic, Location, display_path
 from .files import MAX_BYTES
@@ -481,6 +480,8 @@ def _sarif_level(severity: str) -> str:
 
 
 def _sarif_rule(rule: type[registry.Rule]) -> dict:
+    from inspect import cleandoc  # only here: importing inspect costs ~4 ms
+
     sections = [
         (title, cleandoc(body))
         for title, body in (("What it finds", rule.what), ("Why it matters", rule.why), ("How to fix", rule.fix))

@@ -41,9 +41,9 @@ import difflib
 import functools
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
+from ._records import dataclass
 from .text import canonical_name
 
 # --------------------------------------------------------------------------

@@ -9,9 +9,9 @@ works in Python files and Dockerfiles, on the line the diagnostic points at.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from ._records import dataclass, field
 from .registry import resolve_selector
 
 COMMENT_RE = re.compile(r"#\s*fallint:\s*ignore\b(?:\[([^\]]*)\])?", re.I)

@@ -18,9 +18,9 @@ nothing never imports tree-sitter.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
+from ._records import dataclass
 from .diagnostics import Location
 
 KeyPath = tuple  # of str (keys) and int (array indices)

@@ -42,10 +42,11 @@ import re
 import sys
 import threading
 from bisect import bisect_right
-from dataclasses import asdict, dataclass, field, fields
 from functools import cached_property
 from itertools import accumulate
 from typing import Any, ClassVar, Union
+
+from .._records import asdict, dataclass, field, fields
 
 #: Bumped whenever the shape of the index changes, so stale caches are ignored.
 INDEX_FORMAT = 1

@@ -37,10 +37,10 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from .._records import dataclass, field
 from ..files import is_dir, is_file
 from ..text import canonical_name
 

@@ -44,10 +44,10 @@ import re
 import stat
 import sys
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+from .._records import dataclass, field, replace
 from ..files import TextFile, decode, is_dir, is_file, read_text
 from .index import (
     AssignmentEntry,

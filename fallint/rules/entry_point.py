@@ -40,11 +40,11 @@ from __future__ import annotations
 import os
 import re
 import sys
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
+from .._records import dataclass, field
 from ..diagnostics import Location, Related
 from ..registry import ERROR, Example, Rule, register
 from ..suggest import did_you_mean

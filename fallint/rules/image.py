@@ -28,11 +28,11 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
+from .._records import dataclass
 from ..diagnostics import Diagnostic, Location, Related
 from ..registry import ERROR, WARNING, Example, Rule, register
 from ..suggest import did_you_mean

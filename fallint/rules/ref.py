@@ -30,10 +30,10 @@ import os
 import re
 import sys
 import textwrap
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
+from .._records import dataclass
 from ..diagnostics import Location, Related
 from ..registry import ERROR, WARNING, Example, Rule, register
 from ..suggest import did_you_mean

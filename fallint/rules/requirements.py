@@ -35,11 +35,11 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
+from .._records import dataclass, field
 from ..diagnostics import Location, Related
 from ..registry import ERROR, WARNING, Example, Rule, register
 from ..schema import REQUIREMENTS
@@ -918,7 +918,7 @@ class SuspiciousRequirementOption(_RequirementsRule):
     ]
 
     def check_requirements(self, reqs):
-        from dataclasses import replace
+        from .._records import replace
 
         from ..requirements import option_spec
 
