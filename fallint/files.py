@@ -33,8 +33,12 @@ class TextFile:
         return self.text is not None
 
     def lines(self) -> list[str]:
+        """The text's lines (split once; do not modify the list)."""
         # split on "\n" only: the parsers count lines that way (not \x0c, \u2028 ...)
-        return self.text.split("\n") if self.text is not None else []
+        lines = self.__dict__.get("_lines")
+        if lines is None:
+            lines = self.__dict__["_lines"] = self.text.split("\n") if self.text is not None else []
+        return lines
 
 
 def read_text(path: Path, max_bytes: int = MAX_BYTES) -> TextFile:
@@ -116,14 +120,29 @@ class FileCache:
 
     def __init__(self) -> None:
         self._files: dict[Path, TextFile] = {}
+        #: bytes already read by someone else (see :meth:`offer`), by absolute path
+        self._offered: dict[str, bytes] = {}
         self.reads = 0
 
+    def offer(self, path: Path, data: bytes) -> None:
+        """Keep the bytes of regular file ``path``, just read elsewhere (the
+        Python analysis reads sources to hash them), so that a later
+        :meth:`read` decodes them instead of reading the file again."""
+        key = os.path.abspath(path)
+        if Path(key) not in self._files and len(data) <= MAX_BYTES:
+            self._offered[key] = data
+
     def read(self, path: Path) -> TextFile:
-        key = Path(os.path.abspath(path))
+        text = os.path.abspath(path)
+        key = Path(text)
         hit = self._files.get(key)
         if hit is None:
-            self.reads += 1
-            hit = self._files[key] = read_text(key)
+            data = self._offered.pop(text, None)
+            if data is not None:
+                hit = self._files[key] = decode(key, data)
+            else:
+                self.reads += 1
+                hit = self._files[key] = read_text(key)
         return hit
 
     def lines(self, path: Path) -> list[str] | None:

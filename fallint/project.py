@@ -175,7 +175,7 @@ class Project:
         ``cache_dir``; none with ``no_cache``), the worker count (``jobs``),
         then anything in ``source_kwargs``, which wins."""
         options = self.options
-        kwargs: dict = {"jobs": options.get("jobs")}
+        kwargs: dict = {"jobs": options.get("jobs"), "files": self.files}
         if not options.get("no_cache"):
             from .cache import project_cache
 

@@ -1699,12 +1699,10 @@ def local_path_target(text: str, base_dir: Path) -> LocalPath | None:
     if len(path_part) > 4096 or "\x00" in path_part:  # longer than any path the OS resolves
         return None
     try:
-        candidate = Path(path_part).expanduser()
-        if not candidate.is_absolute():
-            candidate = Path(base_dir) / candidate
-        directory = candidate.resolve()
-        if not directory.is_dir():
+        candidate = os.path.join(base_dir, os.path.expanduser(path_part))
+        if not os.path.isdir(candidate):  # one stat: most elements are not paths
             return None
+        directory = Path(candidate).resolve()
     except (OSError, RuntimeError, ValueError):
         return None
     extras = tuple(

@@ -622,13 +622,18 @@ def test_each_file_is_parsed_once_per_run(project, cli, monkeypatch):
     from fallint.pysource import resolve
 
     seen: list = []
-    real = resolve.load_file
+    real_file, real_bytes = resolve.load_file, resolve.load_bytes
 
     def counting(path):
         seen.append(path)
-        return real(path)
+        return real_file(path)
+
+    def counting_bytes(path, data):
+        seen.append(path)
+        return real_bytes(path, data)
 
     monkeypatch.setattr(resolve, "load_file", counting)
+    monkeypatch.setattr(resolve, "load_bytes", counting_bytes)
     extra = "".join(
         f'\n[tool.fal.apps.app{i}]\npython_entry_point = "textgen:TextGen"\nrequirements = ["."]\n' for i in range(3)
     )

@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from .._records import dataclass, field, replace
-from ..files import TextFile, decode, is_dir, is_file, read_text
+from ..files import FileCache, TextFile, decode, is_dir, is_file, read_text
 from .index import (
     AssignmentEntry,
     ClassEntry,
@@ -540,15 +540,16 @@ class _ClassRef:
         return ("class", _real(s.path), s.name, s.line)
 
 
-def _real(path: Path | None) -> Path | None:
-    return _realpath(str(path)) if path is not None else None
+def _real(path: Path | None) -> str | None:
+    return _realpath(os.fspath(path)) if path is not None else None
 
 
 @functools.lru_cache(maxsize=8192)
-def _realpath(path: str) -> Path:
+def _realpath(path: str) -> str:
     # symbol identity needs canonical paths, asked for tens of thousands of
-    # times a run on a large project: resolve each path once
-    return Path(os.path.realpath(path))
+    # times a run on a large project: resolve each path once (and keep it a
+    # string: strings hash and compare far faster than Path objects)
+    return os.path.realpath(path)
 
 
 # --------------------------------------------------------------------------
@@ -579,17 +580,30 @@ class SourceProject:
         *,
         cache: Any = None,
         jobs: int | None = None,
+        files: FileCache | None = None,
     ) -> None:
         self.root = Path(os.path.abspath(root))
         self.layout = layout
         self._loader = loader or load_file
         self.cache = cache if self._loader is load_file else None
         self.jobs = jobs
-        self._files: dict[Path, FileResult] = {}
+        #: the run's file cache: handed the bytes of each source read here, so
+        #: that rules reading the same file do not read it again
+        self.files = files
+        # Paths are keyed by their strings inside (os.fspath): hashing and
+        # comparing Path objects was a third of a warm run on a large project.
+        #: file() results by resolved path
+        self._files: dict[str, FileResult] = {}
         #: file() results by the absolute path as it was asked for
-        self._asked: dict[Any, FileResult] = {}
-        self._resolved: dict[Path, Path] = {}
+        self._asked: dict[str, FileResult] = {}
+        #: path as given -> resolved path / absolute Path / is a namespace directory
+        self._resolved: dict[str, str] = {}
+        self._absolute: dict[str, Path] = {}
+        self._namespaces: dict[str, bool] = {}
         self._lookups: dict[tuple, Symbol | None] = {}
+        #: _dotted() results of top-level questions (no import chain in progress)
+        self._dotted_results: dict[tuple, Symbol | None] = {}
+        self._submodules: dict[tuple, ModuleLocation] = {}
         self._modules: dict[tuple, ModuleLocation] = {}
         self._verdicts: dict[tuple, bool | None] = {}
         self.parse_count = 0
@@ -597,27 +611,49 @@ class SourceProject:
 
     # -- files -------------------------------------------------------------
 
-    def _key(self, path: Path) -> Path:
+    def _key(self, path: Path | str) -> str:
         """The resolved (symlink-free) absolute path, memoised."""
-        key = self._resolved.get(path)
+        text = os.fspath(path)
+        key = self._resolved.get(text)
         if key is None:
-            key = self._resolved[path] = Path(os.path.realpath(path))
+            key = self._resolved[text] = os.path.realpath(text)
         return key
+
+    def _abs(self, path: Path | str) -> Path:
+        """``path`` as an absolute Path, memoised (the same object each time)."""
+        text = os.fspath(path)
+        absolute = self._absolute.get(text)
+        if absolute is None:
+            if isinstance(path, Path) and os.path.isabs(text) and ".." not in path.parts:
+                absolute = path
+            else:
+                absolute = Path(os.path.abspath(text))
+            self._absolute[text] = absolute
+        return absolute
+
+    def _is_namespace(self, path: Path) -> bool:
+        """:func:`_is_namespace`, memoised."""
+        text = os.fspath(path)
+        verdict = self._namespaces.get(text)
+        if verdict is None:
+            verdict = self._namespaces[text] = _is_namespace(path)
+        return verdict
 
     def file(self, path: Path) -> FileResult:
         """The loaded file (memoised by resolved path)."""
-        result = self._asked.get(path)
+        text = os.fspath(path)
+        result = self._asked.get(text)
         if result is not None:  # the same absolute path again: no path work
             return result
-        absolute = Path(os.path.abspath(path))
+        absolute = self._abs(path)
         key = self._key(absolute)
         result = self._files.get(key)
         if result is None:
             job = self._lookup(absolute)
             result = job.result if job.result is not None else self._parse(job)
             self._files[key] = result
-        if os.path.isabs(path):
-            self._asked[path] = result
+        if os.path.isabs(text):
+            self._asked[text] = result
         return result
 
     def prefetch(self, paths: Iterable[Path]) -> None:
@@ -634,7 +670,7 @@ class SourceProject:
     def _prefetch(self, paths: Iterable[Path]) -> None:
         jobs: dict[Path, _Job] = {}
         for path in paths:
-            path = Path(os.path.abspath(path))
+            path = self._abs(path)
             key = self._key(path)
             if key in self._files or key in jobs:
                 continue
@@ -658,11 +694,15 @@ class SourceProject:
         """Start loading ``path``: its cached result when there is one, else
         what parsing it needs (with the cache: its bytes and their digest)."""
         cache = self.cache
-        if cache is None:
+        if cache is None and (self.files is None or self._loader is not load_file):
             return _Job(path)
         data = read_source(path)
         if data is None:  # not a readable file: load_file says why (never cached)
             return _Job(path)
+        if self.files is not None:
+            self.files.offer(path, data)
+        if cache is None:
+            return _Job(path, data)
         digest = cache.digest(data)
         hit = cache.get(digest)
         if hit is not None:
@@ -680,10 +720,10 @@ class SourceProject:
         """The index of a module file (None for errors and namespace directories)."""
         if path is None:
             return None
-        loaded = self._asked.get(path)
+        loaded = self._asked.get(os.fspath(path))
         if loaded is not None:
             return loaded.index
-        if _is_namespace(path):
+        if self._is_namespace(path):
             return None
         return self.file(path).index
 
@@ -727,23 +767,26 @@ class SourceProject:
     def lookup(self, path: Path, name: str) -> Symbol | None:
         """Resolve module-level ``name`` of the file at ``path`` to where it is
         defined; None when it is not bound (or only through an import cycle)."""
-        key = (self._key(Path(os.path.abspath(path))), name)
-        if key not in self._lookups:
-            symbol = self._name(Path(os.path.abspath(path)), name, frozenset())
-            self._lookups[key] = replace(symbol, binding=name) if symbol is not None else None
+        key = (self._key(path), name)
+        try:
+            return self._lookups[key]
+        except KeyError:
+            pass
+        symbol = self._name(self._abs(path), name, frozenset())
+        self._lookups[key] = replace(symbol, binding=name) if symbol is not None else None
         return self._lookups[key]
 
     def resolve_dotted(self, path: Path, dotted: str) -> Symbol | None:
         """Resolve a dotted expression such as ``fal.App`` or ``models.Base``
         as it would evaluate in the module at ``path``."""
-        return self._dotted(Path(os.path.abspath(path)), dotted, frozenset())
+        return self._dotted(self._abs(path), dotted, frozenset())
 
     def _name(self, path: Path, name: str, seen: frozenset) -> Symbol | None:
         key = (self._key(path), name)
         if key in seen:
             return None
         seen = seen | {key}
-        if _is_namespace(path):  # a namespace package: only its submodules
+        if self._is_namespace(path):  # a namespace package: only its submodules
             return self._submodule(path, name)
         index = self.index(path)
         if index is None:
@@ -781,14 +824,17 @@ class SourceProject:
         return Symbol("external", dotted)
 
     def _submodule(self, package_dir: Path, name: str, dotted: str = "") -> Symbol | None:
-        location = find_in_roots(name, [SourceRoot(package_dir)])
+        key = (os.fspath(package_dir), name)
+        location = self._submodules.get(key)
+        if location is None:
+            location = self._submodules[key] = find_in_roots(name, [SourceRoot(package_dir)])
         if location.path is None:
             return None
         return Symbol("module", f"{dotted}.{name}" if dotted else name, location.path)
 
     def _attribute(self, module: Symbol, attr: str, seen: frozenset) -> Symbol | None:
         """``module.attr``: a name bound in the module, else a submodule."""
-        if not _is_namespace(module.path):
+        if not self._is_namespace(module.path):
             found = self._name(module.path, attr, seen)
             if found is not None:
                 return found
@@ -800,6 +846,18 @@ class SourceProject:
         return self._submodule(package_dir, attr, module.name)
 
     def _dotted(self, path: Path, dotted: str, seen: frozenset) -> Symbol | None:
+        if seen:
+            return self._follow_dotted(path, dotted, seen)
+        # a top-level question: its answer does not depend on an import chain
+        key = (self._key(path), dotted)
+        try:
+            return self._dotted_results[key]
+        except KeyError:
+            pass
+        symbol = self._dotted_results[key] = self._follow_dotted(path, dotted, seen)
+        return symbol
+
+    def _follow_dotted(self, path: Path, dotted: str, seen: frozenset) -> Symbol | None:
         head, *rest = dotted.split(".")
         symbol = self._name(path, head, seen)
         for attr in rest:
@@ -904,7 +962,7 @@ class SourceProject:
         return verdict
 
     def _base(self, symbol: Symbol, base: str | None) -> Symbol | None:
-        return self._dotted(Path(symbol.path), base, frozenset()) if base else None
+        return self._dotted(symbol.path, base, frozenset()) if base else None
 
     def _mro(self, symbol: Symbol) -> list[_ClassRef]:
         """C3 linearisation over the resolvable part of the class graph
@@ -967,7 +1025,7 @@ class SourceProject:
 
     def _class_members(self, ref: _ClassRef) -> dict[str, Route | None]:
         """Each method/attribute name the class body binds -> its route, if any."""
-        entry, path = ref.entry, Path(ref.symbol.path)
+        entry, path = ref.entry, ref.symbol.path
         result: dict[str, Route | None] = {}
         names = dict.fromkeys([m.name for m in entry.methods] + [a.name for a in entry.attributes])
         for name in names:
@@ -1042,7 +1100,7 @@ class SourceProject:
     def scan(self, path: Path) -> TargetScan:
         """Mirror fal's scan of the executed module's globals (``ref``
         without ``::Name``): every module-level name, imported ones included."""
-        path = Path(os.path.abspath(path))
+        path = self._abs(path)
         result = TargetScan()
         index = self.index(path)
         if index is None:

@@ -37,6 +37,7 @@ third-party package), the rules say nothing.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sys
@@ -156,6 +157,7 @@ def _entries(requirements) -> Iterator[tuple[tuple, str]]:
                     yield ("requirements", i, j), inner
 
 
+@functools.lru_cache(maxsize=1024)
 def _requirement_name(text: str) -> str | None:
     from packaging.requirements import InvalidRequirement, Requirement
 
@@ -183,7 +185,7 @@ def requirements_view(app: "App", project_name: str | None) -> RequirementsView:
         base = resolved(root / Path(context_dir).expanduser())
     wanted = canonical_name(project_name) if project_name else None
     for path, text in _entries(requirements):
-        local = local_path_target(text, base)
+        local = app.project.memo(("local-path", text, base), lambda: local_path_target(text, base))
         if local is not None:
             if local.directory == root:
                 view.this_project.append(path)

@@ -1284,7 +1284,13 @@ class ClassKeywordConflict(RefRule):
 
 def _top_level_imports(app: "App", target: RefTarget) -> list[tuple[int, Any]]:
     """Unconditional top-level import statements of the ref'd file, one per
-    statement: ``(line, entry)`` with the first name the statement binds."""
+    statement: ``(line, entry)`` with the first name the statement binds
+    (memoised per file: apps share ref files and two rules ask)."""
+    key = ("top-level-imports", os.fspath(target.path))
+    return app.project.memo(key, lambda: _find_top_level_imports(app, target))
+
+
+def _find_top_level_imports(app: "App", target: RefTarget) -> list[tuple[int, Any]]:
     lines = app.project.read(target.path).lines()
     index = target.index
     found: dict[int, Any] = {}
@@ -1356,7 +1362,10 @@ class RefRelativeImport(RefRule):
     ]
 
     def check_target(self, app, target):
-        if target.index is None or target.index.binding("__package__") is not None:
+        index = target.index
+        if index is None or index.binding("__package__") is not None:
+            return
+        if not any(e.level > 0 for e in index.imports) and not any(s.level > 0 for s in index.star_imports):
             return
         package = _dotted_dir(app.project, target.path)
         for line, entry in _top_level_imports(app, target):
@@ -1433,18 +1442,28 @@ class RefSiblingImport(RefRule):
         directory = Path(target.path).parent
         if os.path.normpath(directory) == os.path.normpath(project.root):
             return
+        stdlib = getattr(sys, "stdlib_module_names", frozenset())
+
+        def sibling_only(top: str) -> bool:
+            """``top`` is not found from the root, but next to the file."""
+            if top in stdlib or top == "fal" or sources.module_file(top).path is not None:
+                return False
+            return _kind_of(directory / f"{top}.py") == "file" or _kind_of(directory / top) == "dir"
+
+        tops = {e.module.split(".")[0] for e in target.index.imports if e.level <= 0 and e.module}
+        tops |= {s.module.split(".")[0] for s in target.index.star_imports if s.level <= 0 and s.module}
+        suspects = {top for top in tops if sibling_only(top)}
+        if not suspects:
+            return
         text = project.read(target.path).text or ""
         if "sys.path" in text or "addsitedir" in text:
             return
-        stdlib = getattr(sys, "stdlib_module_names", frozenset())
         package = _dotted_dir(project, target.path)
         for line, entry in _top_level_imports(app, target):
             if entry.level > 0 or not entry.module:
                 continue
             top = entry.module.split(".")[0]
-            if top in stdlib or top == "fal" or sources.module_file(top).path is not None:
-                continue
-            if _kind_of(directory / f"{top}.py") != "file" and _kind_of(directory / top) != "dir":
+            if top not in suspects:
                 continue
             where = rel(project, directory)
             better = f"{package}.{entry.module}" if package else None

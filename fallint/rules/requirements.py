@@ -217,19 +217,27 @@ def requirements_of(app: "App") -> AppRequirements | None:
         use = toml_requirements_use(app)
         if use is None:
             return None
-        from ..requirements import analyze_layer
-
         base = context_dir(app)
         reqs = AppRequirements(app, use, base)
         if all(isinstance(x, str) for x in value):
-            reqs.layers.append(Layer((KEY,), list(value), analyze_layer(value, base)))
+            reqs.layers.append(Layer((KEY,), list(value), _analysis(app, value, base)))
         else:
             for i, inner in enumerate(value):
                 if inner:  # isolate skips an empty layer
-                    reqs.layers.append(Layer((KEY, i), list(inner), analyze_layer(inner, base)))
+                    reqs.layers.append(Layer((KEY, i), list(inner), _analysis(app, inner, base)))
         return reqs
 
     return app.project.memo(("requirements", app.key), compute)
+
+
+def _analysis(app: "App", items: list, base: Path) -> "LayerAnalysis":
+    """``analyze_layer(items, base)``, shared by the apps of a project with the
+    same layer (monorepos repeat theirs; the analysis is immutable)."""
+    from ..requirements import analyze_layer
+
+    if not all(isinstance(x, str) for x in items):
+        return analyze_layer(items, base)
+    return app.project.memo(("layer", tuple(items), base), lambda: analyze_layer(items, base))
 
 
 def _hidden_problems(layer: Layer) -> frozenset:

@@ -1,0 +1,94 @@
+"""fallint._records: the lean dataclasses behave like the standard ones for
+what fallint uses."""
+
+from __future__ import annotations
+
+import pickle
+from typing import ClassVar
+
+import pytest
+
+from fallint._records import FrozenInstanceError, asdict, dataclass, field, fields, replace
+
+
+@dataclass
+class Point:
+    x: int
+    y: int = 0
+    tags: list[str] = field(default_factory=list)
+    note: str | None = field(default=None, compare=False)
+    KIND: ClassVar[str] = "point"
+
+
+@dataclass(frozen=True, order=True)
+class Version:
+    major: int
+    minor: int = 0
+
+
+@dataclass(eq=False)
+class Identity:
+    value: int
+
+
+@dataclass
+class Derived:
+    total: int = 0
+    doubled: int = 0
+
+    def __post_init__(self) -> None:
+        self.doubled = self.total * 2
+
+
+def test_init_defaults_and_factories():
+    a, b = Point(1), Point(1)
+    assert (a.x, a.y, a.tags, a.note) == (1, 0, [], None)
+    a.tags.append("t")
+    assert b.tags == []  # a fresh list per instance
+    assert Point(x=2, y=3, tags=["u"]).tags == ["u"]
+    assert Point.KIND == "point" and [f.name for f in fields(Point)] == ["x", "y", "tags", "note"]
+    with pytest.raises(TypeError):
+        Point()  # x is required
+
+
+def test_eq_repr_hash():
+    assert Point(1, note="a") == Point(1, note="b")  # note is not compared
+    assert Point(1) != Point(2)
+    assert Point(1) != (1, 0, [], None)
+    assert repr(Point(1, 2)) == "Point(x=1, y=2, tags=[], note=None)"
+    with pytest.raises(TypeError):
+        hash(Point(1))  # eq without frozen: unhashable, as with dataclasses
+    assert hash(Version(1, 2)) == hash(Version(1, 2))
+    assert len({Version(1), Version(1), Version(2)}) == 2
+    one = Identity(1)
+    assert one != Identity(1) and one == one and hash(one) == object.__hash__(one)  # eq=False: identity
+
+
+def test_frozen_and_order():
+    v = Version(1, 2)
+    with pytest.raises(FrozenInstanceError):
+        v.major = 3
+    with pytest.raises(AttributeError):
+        del v.minor
+    assert sorted([Version(2), Version(1, 5), Version(1)]) == [Version(1), Version(1, 5), Version(2)]
+    assert Version(1) < Version(1, 1) <= Version(1, 1) and Version(2) > Version(1) >= Version(1)
+
+
+def test_post_init_replace_asdict_pickle():
+    assert Derived(3).doubled == 6
+    v = replace(Version(1, 2), minor=5)
+    assert v == Version(1, 5)
+    assert asdict(Point(1, tags=["a"])) == {"x": 1, "y": 0, "tags": ["a"], "note": None}
+    nested = {"v": [Version(1)]}
+    assert asdict(nested) == {"v": [{"major": 1, "minor": 0}]}
+    assert pickle.loads(pickle.dumps(Version(3, 4))) == Version(3, 4)
+    with pytest.raises(TypeError):
+        fields(object())
+
+
+def test_non_default_after_default_is_refused():
+    with pytest.raises(TypeError):
+        @dataclass
+        class Bad:
+            a: int = 0
+            b: int
