@@ -10,9 +10,10 @@ about 0.35 ms a class, 25 ms for fallint's 74 classes.
 This module keeps the same declarations (annotated fields, defaults,
 ``field(default=..., default_factory=..., compare=..., repr=...)``,
 ``frozen``, ``eq``, ``order``, ``__post_init__``) and the same behaviour for
-what fallint uses, but writes a class's methods only when one of them is
-first called, all in one ``exec``: a class never instantiated costs nothing,
-and the generated ``__init__`` is as fast as the standard one.
+what fallint uses, but writes each method of a class only when it is first
+called: a class never instantiated costs nothing, one compared for equality
+pays for ``__eq__`` only then, and the generated ``__init__`` is as fast as
+the standard one.
 
 Not supported (fallint does not use them): ``InitVar``, ``init=False``
 fields, ``kw_only``, ``slots``, ``unsafe_hash``, ``match_args``.
@@ -131,67 +132,64 @@ def _process(cls: type, frozen: bool, eq: bool, order: bool) -> type:
 
 
 def _placeholder(cls: type, name: str) -> Any:
-    """A method that writes the real methods of ``cls`` on first call."""
+    """A method that writes the real method of ``cls`` on first call."""
 
     def method(self: Any, *args: Any, **kwargs: Any) -> Any:
-        return _build(cls)[name](self, *args, **kwargs)
+        return _build(cls, name)(self, *args, **kwargs)
 
     method.__name__ = method.__qualname__ = name
     method._record_placeholder = True  # type: ignore[attr-defined]
     return method
 
 
-def _build(cls: type) -> dict[str, Any]:
-    """Write the methods of ``cls`` (one ``exec``) and install each whose
-    placeholder is still in place; returns them by name."""
+_COMPARISONS = {"__lt__": "<", "__le__": "<=", "__gt__": ">", "__ge__": ">="}
+
+
+def _build(cls: type, name: str) -> Any:
+    """Write method ``name`` of ``cls`` (one ``exec``), install it in place
+    of its placeholder and return it."""
     specs = getattr(cls, _FIELDS)
-    names = [spec.name for spec in specs]
-    namespace: dict[str, Any] = {"MISSING": MISSING, "__class__": cls}
-    params, body = [], []
-    for index, spec in enumerate(specs):
-        name = spec.name
-        if spec.default is not MISSING:
-            namespace[f"_default{index}"] = spec.default
-            params.append(f"{name}=_default{index}")
-            body.append(f"  __d[{name!r}] = {name}")
-        elif spec.default_factory is not MISSING:
-            namespace[f"_factory{index}"] = spec.default_factory
-            params.append(f"{name}=MISSING")
-            body.append(f"  __d[{name!r}] = _factory{index}() if {name} is MISSING else {name}")
-        else:
-            params.append(name)
-            body.append(f"  __d[{name!r}] = {name}")
-    if hasattr(cls, "__post_init__"):
-        body.append("  self.__post_init__()")
-    compared = [f"self.{spec.name}," for spec in specs if spec.compare]
-    others = [f"other.{spec.name}," for spec in specs if spec.compare]
-    shown = ", ".join(f"{spec.name}={{self.{spec.name}!r}}" for spec in specs if spec.repr)
-    mine, theirs = "(" + "".join(compared) + ")", "(" + "".join(others) + ")"
-    lines = [
-        f"def __init__(self, {', '.join(params)}):",
-        "  __d = self.__dict__",
-        *body,
-        "def __repr__(self):",
-        f"  return f'{{type(self).__qualname__}}({shown})'",
-        "def __eq__(self, other):",
-        f"  return {mine} == {theirs} if other.__class__ is self.__class__ else NotImplemented",
-        "def __hash__(self):",
-        f"  return hash({mine})",
-    ]
-    for op, symbol in (("lt", "<"), ("le", "<="), ("gt", ">"), ("ge", ">=")):
-        lines += [
-            f"def __{op}__(self, other):",
+    namespace: dict[str, Any] = {"MISSING": MISSING}
+    compared = [spec.name for spec in specs if spec.compare]
+    mine = "(" + "".join(f"self.{n}," for n in compared) + ")"
+    theirs = "(" + "".join(f"other.{n}," for n in compared) + ")"
+    if name == "__init__":
+        params, body = [], []
+        for index, spec in enumerate(specs):
+            field_name = spec.name
+            if spec.default is not MISSING:
+                namespace[f"_default{index}"] = spec.default
+                params.append(f"{field_name}=_default{index}")
+                body.append(f"  __d[{field_name!r}] = {field_name}")
+            elif spec.default_factory is not MISSING:
+                namespace[f"_factory{index}"] = spec.default_factory
+                params.append(f"{field_name}=MISSING")
+                body.append(
+                    f"  __d[{field_name!r}] = _factory{index}() if {field_name} is MISSING else {field_name}"
+                )
+            else:
+                params.append(field_name)
+                body.append(f"  __d[{field_name!r}] = {field_name}")
+        if hasattr(cls, "__post_init__"):
+            body.append("  self.__post_init__()")
+        lines = [f"def __init__(self, {', '.join(params)}):", "  __d = self.__dict__", *body]
+    elif name == "__repr__":
+        shown = ", ".join(f"{spec.name}={{self.{spec.name}!r}}" for spec in specs if spec.repr)
+        lines = ["def __repr__(self):", f"  return f'{{type(self).__qualname__}}({shown})'"]
+    elif name == "__hash__":
+        lines = ["def __hash__(self):", f"  return hash({mine})"]
+    else:
+        symbol = "==" if name == "__eq__" else _COMPARISONS[name]
+        lines = [
+            f"def {name}(self, other):",
             f"  return {mine} {symbol} {theirs} if other.__class__ is self.__class__ else NotImplemented",
         ]
     exec("\n".join(lines), namespace)  # noqa: S102 -- code written here from field names
-    built = {}
-    for name in ("__init__", "__repr__", "__eq__", "__hash__", "__lt__", "__le__", "__gt__", "__ge__"):
-        method = namespace[name]
-        method.__qualname__ = f"{cls.__qualname__}.{name}"
-        built[name] = method
-        if getattr(cls.__dict__.get(name), "_record_placeholder", False):
-            setattr(cls, name, method)
-    return built
+    method = namespace[name]
+    method.__qualname__ = f"{cls.__qualname__}.{name}"
+    if getattr(cls.__dict__.get(name), "_record_placeholder", False):
+        setattr(cls, name, method)
+    return method
 
 
 def _freeze(cls: type, names: frozenset) -> None:

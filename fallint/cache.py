@@ -34,15 +34,18 @@ Safety
 from __future__ import annotations
 
 import errno
-import hashlib
 import json
 import os
 import shutil
 import sys
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
+
+try:  # the built-in module: hashlib would load OpenSSL too (~2 ms) for blake2b alone
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - an interpreter without it
+    from hashlib import blake2b
 
 from . import __version__
 from .files import is_dir
@@ -106,7 +109,7 @@ def installed_version(distribution: str) -> str | None:
 
 
 def _checksum(payload: bytes) -> str:
-    return hashlib.blake2b(payload, digest_size=16).hexdigest()
+    return blake2b(payload, digest_size=16).hexdigest()
 
 
 class Cache:
@@ -138,7 +141,7 @@ class Cache:
     @staticmethod
     def digest(data: bytes) -> str:
         """The key of a file's bytes."""
-        return hashlib.blake2b(data, digest_size=DIGEST_SIZE).hexdigest()
+        return blake2b(data, digest_size=DIGEST_SIZE).hexdigest()
 
     def entry_path(self, digest: str) -> Path:
         return self.directory / ENTRIES_DIR / digest[:2] / f"{digest[2:]}.json"
@@ -227,6 +230,8 @@ def _decode(blob: bytes, digest: str) -> Any:
 
 def _write_atomic(path: Path, blob: bytes) -> None:
     """Write ``blob`` to ``path`` through a temporary file and a rename."""
+    import tempfile  # only when writing: a warm run never does
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
     try:
@@ -269,7 +274,7 @@ def user_cache_dir() -> Path:
 def user_project_dir(root: Path) -> Path:
     """The user cache directory of the project at ``root``."""
     real = os.path.realpath(root)
-    return user_cache_dir() / hashlib.blake2b(os.fsencode(real), digest_size=8).hexdigest()
+    return user_cache_dir() / blake2b(os.fsencode(real), digest_size=8).hexdigest()
 
 
 def project_cache(root: Path, cache_dir: str | os.PathLike | None = None) -> Cache:

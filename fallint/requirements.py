@@ -1505,8 +1505,91 @@ def _egg_name(url: str) -> str | None:
     return canonical_name(m.group(1)) if m else None
 
 
+# The common requirement -- a name, maybe extras, release-number specifiers and
+# a marker of plain comparisons (``torch==2.4.1``, ``numpy>=1.26; python_version
+# >= '3.10'``) -- is read here without packaging, whose import (~15 ms, with
+# ``inspect`` and ``platform``) was a fifth of a warm run on a small project.
+# The grammar below is a strict subset of what packaging accepts, and the
+# fields are the ones packaging's parse gives (its normalised specifier and
+# marker text); anything else goes to packaging.  A test compares both paths.
+_SIMPLE_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
+_SIMPLE_SPEC = r"(?:~=|==|!=|<=|>=|<|>)\s*[0-9]+(?:\.[0-9]+)*"
+_MARKER_VARIABLES = (
+    "python_version|python_full_version|os_name|sys_platform|platform_release|platform_system|"
+    "platform_version|platform_machine|platform_python_implementation|implementation_name|"
+    "implementation_version"
+)
+_SIMPLE_ATOM = rf"""(?:{_MARKER_VARIABLES})\s*(?:==|!=|<=|>=|<|>)\s*(?:'[^'"]*'|"[^'"]*")"""
+_SIMPLE_REQUIREMENT = re.compile(
+    rf"""\s*(?P<name>{_SIMPLE_NAME})\s*
+    (?:\[\s*(?P<extras>{_SIMPLE_NAME}(?:\s*,\s*{_SIMPLE_NAME})*)?\s*\]\s*)?
+    (?P<specs>{_SIMPLE_SPEC}(?:\s*,\s*{_SIMPLE_SPEC})*)?\s*
+    (?:;\s*(?P<marker>{_SIMPLE_ATOM}(?:\s+(?:and|or)\s+{_SIMPLE_ATOM})*))?\s*""",
+    re.VERBOSE,
+)
+_NAME_HEAD = re.compile(rf"\s*{_SIMPLE_NAME}\s*")
+_SPEC_PART = re.compile(r"(~=|==|!=|<=|>=|<|>)\s*([0-9.]+)")
+_MARKER_PART = re.compile(
+    rf"""({_MARKER_VARIABLES})\s*(==|!=|<=|>=|<|>)\s*(?:'([^'"]*)'|"([^'"]*)")|(and|or)"""
+)
+
+
+def _simple_named(s: str) -> dict | None:
+    """:func:`_parse_named`'s fields for a requirement of the simple grammar
+    above (None for any other text)."""
+    m = _SIMPLE_REQUIREMENT.fullmatch(s)
+    if m is None:
+        return None
+    specs = []
+    if m.group("specs"):
+        for op, version in _SPEC_PART.findall(m.group("specs")):
+            if op == "~=" and "." not in version:
+                return None  # packaging: ~= needs two release numbers
+            specs.append(op + version)
+    marker = ""
+    if m.group("marker"):
+        words = []
+        for variable, op, single, double, joiner in _MARKER_PART.findall(m.group("marker")):
+            words.append(joiner or f'{variable} {op} "{single or double}"')
+        marker = " ".join(words)
+    extras = m.group("extras")
+    return {
+        "kind": "requirement",
+        "name": canonical_name(m.group("name")),
+        "name_text": m.group("name"),
+        # packaging keeps the extras as a set of the names as written
+        "extras": tuple(sorted(canonical_name(e) for e in {e.strip() for e in extras.split(",")})) if extras else (),
+        "specifier": ",".join(sorted(set(specs))),
+        "marker": marker,
+    }
+
+
+def requirement_name(text: str) -> str | None:
+    """The canonical project name of PEP 508 requirement ``text``, or None when
+    it is not one (packaging is imported only for the uncommon forms)."""
+    fast = _simple_named(text)
+    if fast is not None:
+        return fast["name"]
+    head = _NAME_HEAD.match(text)
+    if head is None or (head.end() < len(text) and text[head.end()] not in "[(;@<>=!~"):
+        return None  # not even the start of a requirement (a URL, an option value ...)
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        return canonical_name(Requirement(text).name)
+    except (InvalidRequirement, ValueError):
+        return None
+
+
 def _parse_named(s: str) -> dict:
     """A PEP 508 requirement: packaging decides, plus what uv refuses on top."""
+    fast = _simple_named(s)
+    if fast is not None:
+        return fast
+    return _parse_named_with_packaging(s)
+
+
+def _parse_named_with_packaging(s: str) -> dict:
     from packaging.requirements import InvalidRequirement, Requirement
 
     probe, inserted = _packaging_view(s)
@@ -1787,6 +1870,9 @@ def conflicting_pins(analysis: LayerAnalysis) -> list[tuple[int, int, str]]:
     E.g. ``torch==2.1.0`` and ``torch==2.2.0`` (or ``torch>=2.2``) in one layer,
     both without a marker or with the same one: uv cannot satisfy both.
     """
+    groups = [items for items in _named_requirements(analysis).values() if len(items) > 1]
+    if not groups:
+        return []  # nothing to compare: packaging is not even imported
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
     from packaging.version import InvalidVersion, Version
 
@@ -1803,7 +1889,8 @@ def conflicting_pins(analysis: LayerAnalysis) -> list[tuple[int, int, str]]:
         return out
 
     out = []
-    for (name, _marker), items in _named_requirements(analysis).items():
+    for items in groups:
+        name = items[0].name
         for n, first in enumerate(items):
             for second in items[n + 1 :]:
                 # an exact pin leaves its version (or a +local build of it): one of the

@@ -6,7 +6,25 @@ Families: 0xx TOML/structure, 1xx ref, 2xx entry point, 3xx requirements,
 """
 
 import importlib
-import pkgutil
+import os
 
-for _mod in sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")):
+
+def _rule_modules() -> list[str]:
+    """The rule modules' names: ``*.py`` files here not starting with ``_``
+    (a directory listing: ``pkgutil.iter_modules`` imports ``inspect``, ~4 ms)."""
+    names: set[str] = set()
+    for directory in __path__:
+        try:
+            entries = os.listdir(directory)
+        except OSError:
+            continue
+        names.update(n[:-3] for n in entries if n.endswith(".py") and not n.startswith("_"))
+    if not names:  # not a plain directory (a zip, a frozen build): ask importlib
+        import pkgutil
+
+        names = {m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")}
+    return sorted(names)
+
+
+for _mod in _rule_modules():
     importlib.import_module(f"{__name__}.{_mod}")

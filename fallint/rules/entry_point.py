@@ -159,12 +159,9 @@ def _entries(requirements) -> Iterator[tuple[tuple, str]]:
 
 @functools.lru_cache(maxsize=1024)
 def _requirement_name(text: str) -> str | None:
-    from packaging.requirements import InvalidRequirement, Requirement
+    from ..requirements import requirement_name
 
-    try:
-        return canonical_name(Requirement(text).name)
-    except (InvalidRequirement, ValueError):
-        return None
+    return requirement_name(text)
 
 
 def requirements_view(app: "App", project_name: str | None) -> RequirementsView:
