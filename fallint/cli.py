@@ -117,6 +117,26 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def run() -> None:
+    """The ``fallint`` command: :func:`main`, then a quick exit.
+
+    A large run leaves a million small objects (indexes, positions); letting
+    the interpreter free them one by one at exit took longer than some runs
+    themselves (~0.15 s on a 1,000-app project).  Once the output is flushed
+    there is nothing left to do -- worker processes are stopped and cache
+    entries written before :func:`main` returns -- so the process ends at once.
+    """
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # the reader went away (fallint check | head)
+        code = code or 1
+    except (OSError, ValueError):
+        pass
+    os._exit(code)
+
+
 def _flatten(lists: list[list[str]] | None) -> list[str] | None:
     if lists is None:
         return None

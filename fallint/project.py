@@ -10,6 +10,7 @@ out (their syntax error is their diagnostic).
 
 from __future__ import annotations
 
+import os
 import re
 from functools import cached_property
 from pathlib import Path
@@ -182,6 +183,15 @@ class Project:
             kwargs["cache"] = project_cache(self.root, options.get("cache_dir"))
         kwargs.update(options.get("source_kwargs", {}))
         return kwargs
+
+    @cached_property
+    def known_pyprojects(self) -> dict[str, dict]:
+        """This project's parsed pyproject by its resolved path, for
+        :func:`fallint.requirements.local_path_target` (empty when the file
+        did not load cleanly: then it is read again, and its error reported)."""
+        if self.load_errors or not isinstance(self.data, dict):
+            return {}
+        return {os.path.realpath(self.pyproject_path): self.data}
 
     @cached_property
     def layout(self):

@@ -479,9 +479,10 @@ def option_spec(spelling: str) -> OptionSpec | None:
 class _Walk:
     """State while reading one layer's argument vector."""
 
-    def __init__(self, items: list[str], base_dir: Path | None):
+    def __init__(self, items: list[str], base_dir: Path | None, known: dict | None = None):
         self.args = items
         self.base_dir = base_dir
+        self.known = known
         self.items: list[ReqItem | None] = [None] * len(items)
         self.problems: list[ReqProblem] = []
         self.seen: dict[str, int] = {}  # canonical option -> first index
@@ -507,7 +508,7 @@ def _clamp(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def analyze_layer(items: list[str], base_dir: Path | None = None) -> LayerAnalysis:
+def analyze_layer(items: list[str], base_dir: Path | None = None, known: dict | None = None) -> LayerAnalysis:
     """Classify each element of one install layer and find what uv rejects.
 
     ``items`` is one layer: a flat ``requirements`` list, or one inner list
@@ -516,9 +517,10 @@ def analyze_layer(items: list[str], base_dir: Path | None = None) -> LayerAnalys
     With ``base_dir`` (the resolved ``requirements_context_dir``), elements
     naming an existing local directory are treated as fal treats them:
     uploaded as an sdist and handed to uv as ``name[extras] @ url``.
+    ``known`` is passed on to :func:`local_path_target`.
     """
     args = [a if isinstance(a, str) else "" for a in items]
-    w = _Walk(args, base_dir)
+    w = _Walk(args, base_dir, known)
     i = 0
     only_positional = False
     while i < len(args):
@@ -549,7 +551,7 @@ def analyze_layer(items: list[str], base_dir: Path | None = None) -> LayerAnalys
 
 def _positional(w: _Walk, i: int) -> None:
     w.sources += 1
-    item, problems = _requirement_item(i, w.args[i], w.base_dir)
+    item, problems = _requirement_item(i, w.args[i], w.base_dir, known=w.known)
     w.items[i] = item
     w.problems.extend(problems)
 
@@ -660,14 +662,14 @@ def _with_value(
         # to its option (`-e.` reaches uv as written)
         base_dir = w.base_dir if vi != i else None
         item, problems = _requirement_item(
-            vi, value, base_dir, element=w.args[vi], offset=vstart, editable=True
+            vi, value, base_dir, element=w.args[vi], offset=vstart, editable=True, known=w.known
         )
         if vi != i:
             w.items[vi] = item
         w.problems.extend(problems)
     else:
         if vi != i:
-            local = local_path_target(value, w.base_dir) if w.base_dir is not None else None
+            local = local_path_target(value, w.base_dir, w.known) if w.base_dir is not None else None
             w.items[vi] = ReqItem(vi, "option-value", value, option=spec.name, local=local)
         _check_value(w, spec, vi, value, vstart)
         if spec.name == "--requirements":
@@ -1004,13 +1006,14 @@ def _requirement_item(
     element: str | None = None,
     offset: int = 0,
     editable: bool = False,
+    known: dict | None = None,
 ) -> tuple[ReqItem, list[ReqProblem]]:
     """Classify and check requirement ``text``, found at ``offset`` in element ``index``.
 
     ``element`` is the whole element string (``text`` itself by default).
     """
     element_text = text if element is None else element
-    local = local_path_target(text, base_dir) if base_dir is not None else None
+    local = local_path_target(text, base_dir, known) if base_dir is not None else None
     fields: dict = {}
     problems: list[ReqProblem] = []
 
@@ -1759,13 +1762,17 @@ class LocalPath:
         return tuple(e for e in self.extras if e not in self.optional_dependencies)
 
 
-def local_path_target(text: str, base_dir: Path) -> LocalPath | None:
+def local_path_target(text: str, base_dir: Path, known: dict | None = None) -> LocalPath | None:
     """What fal does with ``text`` if it is a local-path requirement, else ``None``.
 
     Mirrors fal: strip the string; strip a trailing ``[extras]``; expand
     ``~``; resolve against ``base_dir`` (the resolved
     ``requirements_context_dir``, else the pyproject directory); an existing
     directory is uploaded as an sdist. Never raises.
+
+    ``known`` maps the resolved paths of pyproject files already parsed
+    (the linted project's own, typically: ``.`` is the most common local
+    requirement) to their data, so they are not read and parsed again.
     """
     if not isinstance(text, str):
         return None
@@ -1791,11 +1798,17 @@ def local_path_target(text: str, base_dir: Path) -> LocalPath | None:
     extras = tuple(
         canonical_name(e.strip()) for e in extras_text[1:-1].split(",") if e.strip()
     )  # fmt: skip
-    return _read_local_project(directory, extras_text, extras)
+    return _read_local_project(directory, extras_text, extras, known)
 
 
-def _read_local_project(directory: Path, extras_text: str, extras: tuple[str, ...]) -> LocalPath:
+def _read_local_project(
+    directory: Path, extras_text: str, extras: tuple[str, ...], known: dict | None = None
+) -> LocalPath:
     pyproject = directory / "pyproject.toml"
+    data = known.get(str(pyproject)) if known else None
+    if isinstance(data, dict):
+        has, name, optional, error = _facts_of(data)
+        return LocalPath(directory, extras_text, extras, pyproject, has, name, optional, error)
     try:
         st = os.stat(pyproject)
         stamp: tuple = (st.st_mtime_ns, st.st_size, st.st_ino)
@@ -1826,6 +1839,11 @@ def _project_facts(pyproject_path: str, stamp: tuple) -> tuple:
         data = tomli.loads(loaded.text or "")
     except (tomli.TOMLDecodeError, RecursionError, ValueError) as exc:
         return (True, None, None, f"pyproject.toml is not valid TOML: {exc}")
+    return _facts_of(data)
+
+
+def _facts_of(data: dict) -> tuple:
+    """:func:`_project_facts` of a parsed pyproject."""
     project = data.get("project")
     if not isinstance(project, dict):
         return (True, None, (), None)

@@ -182,7 +182,9 @@ def requirements_view(app: "App", project_name: str | None) -> RequirementsView:
         base = resolved(root / Path(context_dir).expanduser())
     wanted = canonical_name(project_name) if project_name else None
     for path, text in _entries(requirements):
-        local = app.project.memo(("local-path", text, base), lambda: local_path_target(text, base))
+        local = app.project.memo(
+            ("local-path", text, base), lambda: local_path_target(text, base, app.project.known_pyprojects)
+        )
         if local is not None:
             if local.directory == root:
                 view.this_project.append(path)

@@ -235,9 +235,10 @@ def _analysis(app: "App", items: list, base: Path) -> "LayerAnalysis":
     same layer (monorepos repeat theirs; the analysis is immutable)."""
     from ..requirements import analyze_layer
 
+    known = app.project.known_pyprojects
     if not all(isinstance(x, str) for x in items):
-        return analyze_layer(items, base)
-    return app.project.memo(("layer", tuple(items), base), lambda: analyze_layer(items, base))
+        return analyze_layer(items, base, known)
+    return app.project.memo(("layer", tuple(items), base), lambda: analyze_layer(items, base, known))
 
 
 def _hidden_problems(layer: Layer) -> frozenset:
