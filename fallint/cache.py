@@ -18,10 +18,20 @@ Where (:func:`project_cache`)
 Layout
     ``v1/ab/cdef....json``: one file per content digest.  Its first line is a
     JSON header -- fallint's and libcst's versions, the index format, the
-    digest and a checksum of the rest -- and the rest is the packed result
+    digest and a MAC of the rest -- and the rest is the packed result
     (:meth:`~fallint.pysource.index.ModuleIndex.to_list`).  An entry from
     another version, or corrupt, truncated or of the wrong shape, is ignored
     (and overwritten when the file is parsed again); it is never trusted.
+
+Signed entries
+    The MAC is keyed BLAKE2b with a secret of the user's (:func:`cache_secret`:
+    ``FALLINT_CACHE_KEY``, else a random key created once in the user cache
+    directory, readable by its owner only).  A ``.fallint_cache/`` that comes
+    with a checkout -- committed to an untrusted pull request, say -- was not
+    signed with that key, so its entries are ignored: they cannot hide a
+    problem or feed the analysis anything fallint did not write itself.
+    Without a key (no writable user cache directory and no
+    ``FALLINT_CACHE_KEY``) the cache is off.
 
 Safety
     Entries are written to a temporary file and renamed into place, so
@@ -108,8 +118,66 @@ def installed_version(distribution: str) -> str | None:
         return None
 
 
-def _checksum(payload: bytes) -> str:
-    return blake2b(payload, digest_size=16).hexdigest()
+#: the environment variable that gives the key entries are signed with
+KEY_ENV = "FALLINT_CACHE_KEY"
+#: the key's file in the user cache directory
+KEY_FILE = "cache-key"
+
+
+def cache_secret() -> bytes | None:
+    """The key that signs cache entries (see the module docstring): from
+    ``$FALLINT_CACHE_KEY`` (say, a CI secret shared by the jobs that share a
+    cache), else from the user cache directory's key file, created with 32
+    random bytes on first use.  None when neither is available."""
+    given = os.environ.get(KEY_ENV)
+    if given:
+        return blake2b(given.encode("utf-8", "surrogateescape"), digest_size=32).digest()
+    path = user_cache_dir() / KEY_FILE
+    for _ in range(2):
+        try:
+            with open(path, "rb") as handle:
+                stored = handle.read(129)
+        except FileNotFoundError:
+            if not _create_key(path):
+                return None
+            continue
+        except OSError:
+            return None
+        return blake2b(stored, digest_size=32).digest() if 32 <= len(stored) <= 128 else None
+    return None
+
+
+def _create_key(path: Path) -> bool:
+    """Write a new random key file (owner-only) unless one appears first:
+    two runs creating it at once end up with the same key."""
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-key-")  # mode 0600
+    except OSError:
+        return False
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(os.urandom(32).hex().encode("ascii"))
+        try:
+            os.link(temporary, path)  # fails if another run made one: keep that one
+        except FileExistsError:
+            pass
+        except OSError:  # no hard links on this file system: last writer wins
+            os.replace(temporary, path)
+        return True
+    except OSError:
+        return False
+    finally:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+
+
+def _mac(payload: bytes, secret: bytes) -> str:
+    return blake2b(payload, digest_size=16, key=secret).hexdigest()
 
 
 class Cache:
@@ -132,6 +200,14 @@ class Cache:
         self.directory = directory
         self._prepared = False
         self.writes = 0
+        #: the signing key (read on first use; False: none available, cache off)
+        self._secret: bytes | bool | None = None
+
+    @property
+    def secret(self) -> bytes | None:
+        if self._secret is None:
+            self._secret = cache_secret() or False
+        return self._secret or None
 
     def __repr__(self) -> str:
         return f"Cache({str(self.directory)!r})"
@@ -151,6 +227,9 @@ class Cache:
     def get(self, digest: str) -> Any:
         """The cached result for ``digest``, or None (absent, or not a valid
         entry of this version: never an exception)."""
+        secret = self.secret
+        if secret is None:
+            return None
         try:
             with open(self.entry_path(digest), "rb") as handle:
                 blob = handle.read(MAX_ENTRY_BYTES + 1)
@@ -159,7 +238,7 @@ class Cache:
         if len(blob) > MAX_ENTRY_BYTES:
             return None
         try:
-            return _decode(blob, digest)
+            return _decode(blob, digest, secret)
         except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
             return None
 
@@ -169,10 +248,10 @@ class Cache:
         """Store ``result`` when it is cacheable; False when it was not
         written.  Never raises: a directory that cannot be created or written
         makes the cache switch to its fallback, or stop writing."""
-        if not self.writable or not _cacheable(result):
+        if not self.writable or not _cacheable(result) or self.secret is None:
             return False
         try:
-            blob = _encode(digest, result)
+            blob = _encode(digest, result, self.secret)
         except (ValueError, TypeError, OverflowError, RecursionError):
             return False
         while True:
@@ -202,13 +281,13 @@ def _cacheable(result: Any) -> bool:
     return result is not None and (result.index is not None or result.error in CACHED_ERRORS)
 
 
-def _encode(digest: str, result: Any) -> bytes:
+def _encode(digest: str, result: Any, secret: bytes) -> bytes:
     payload = json.dumps(result.to_list(), separators=(",", ":")).encode("ascii")
-    header = json.dumps({"versions": cache_versions(), "digest": digest, "checksum": _checksum(payload)})
+    header = json.dumps({"versions": cache_versions(), "digest": digest, "mac": _mac(payload, secret)})
     return header.encode("ascii") + b"\n" + payload
 
 
-def _decode(blob: bytes, digest: str) -> Any:
+def _decode(blob: bytes, digest: str, secret: bytes) -> Any:
     from .pysource.resolve import FileResult
 
     head, sep, payload = blob.partition(b"\n")
@@ -219,9 +298,11 @@ def _decode(blob: bytes, digest: str) -> Any:
         type(header) is not dict
         or header.get("versions") != cache_versions()
         or header.get("digest") != digest
-        or header.get("checksum") != _checksum(payload)
+        # (a plain comparison: hmac.compare_digest would load OpenSSL, and
+        # timing reveals nothing useful about a local file)
+        or header.get("mac") != _mac(payload, secret)
     ):
-        raise ValueError("another version's, another file's, or a damaged entry")
+        raise ValueError("another version's, another file's, another key's or a damaged entry")
     result = FileResult.from_list(json.loads(payload))
     if not _cacheable(result):
         raise ValueError("not a cacheable result")

@@ -15,7 +15,7 @@ import pytest
 
 from fallint import cache as cache_mod
 from fallint.cache import CACHE_DIR_NAME, Cache, project_cache, user_project_dir
-from fallint.pysource.resolve import SourceProject, load_file
+from fallint.pysource.resolve import SourceProject, load_bytes, load_file
 
 from .conftest import REPO, run_cli, write_files
 
@@ -158,7 +158,8 @@ def _valid_entry(proj: Path) -> Path:
 
 
 def _with_checksum(header: dict, payload: bytes) -> bytes:
-    header = dict(header, checksum=cache_mod._checksum(payload))
+    """An entry signed with this user's key (as only fallint itself could)."""
+    header = dict(header, mac=cache_mod._mac(payload, cache_mod.cache_secret()))
     return json.dumps(header).encode() + b"\n" + payload
 
 
@@ -398,3 +399,51 @@ def test_read_only_project_mount_uses_the_user_cache(proj, tmp_path, user_cache)
     assert cold[:2] == ["2", "0"] and warm[:2] == ["0", "2"]
     assert cold[2] == warm[2] == str(user_project_dir(proj))
     assert not (proj / CACHE_DIR_NAME).exists()
+
+
+# -- signed entries ----------------------------------------------------------------
+
+
+def test_entries_signed_with_another_key_are_ignored(proj, monkeypatch):
+    """A .fallint_cache that came with the checkout (committed to a pull
+    request, say) was not signed by this user: nothing in it is used."""
+    monkeypatch.setenv(cache_mod.KEY_ENV, "someone else")
+    planted = load(proj)
+    assert planted.parse_count == 3
+    monkeypatch.delenv(cache_mod.KEY_ENV)
+    mine = load(proj)
+    assert (mine.parse_count, mine.cache_hits) == (3, 0)  # parsed again, and re-signed
+    assert load(proj).cache_hits == 3
+
+
+def test_a_forged_entry_does_not_hide_a_problem(proj, monkeypatch):
+    """An entry claiming `B` is a fine fal.App, for a file that defines none,
+    planted under another key, changes nothing."""
+    monkeypatch.setenv(cache_mod.KEY_ENV, "attacker")
+    load(proj)
+    (proj / "apps" / "b.py").write_text("X = 1\n", encoding="utf-8")
+    attacker = Cache(proj / CACHE_DIR_NAME)
+    forged = load_bytes(proj / "apps" / "b.py", APP.format(name="B").encode())  # "b.py defines B"
+    attacker.put(Cache.digest((proj / "apps" / "b.py").read_bytes()), forged)
+    assert run_cli(["check", "--output-format", "concise", str(proj)]).code == 0  # the attacker's own key: fooled
+    monkeypatch.delenv(cache_mod.KEY_ENV)
+    res = run_cli(["check", "--output-format", "concise", str(proj)])
+    assert res.code == 1 and "FAL106" in res.out and "`B`" in res.out, res.out
+
+
+def test_the_key_file_is_made_once_and_private(user_cache, proj):
+    load(proj)
+    key = user_cache / cache_mod.KEY_FILE
+    assert key.is_file() and (os.name != "posix" or key.stat().st_mode & 0o077 == 0)
+    before = key.read_bytes()
+    load(proj)
+    assert key.read_bytes() == before and load(proj).cache_hits == 3
+
+
+def test_no_key_means_no_cache(proj, monkeypatch, tmp_path):
+    (tmp_path / "not-a-dir").write_text("x", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "not-a-dir"))  # the key cannot be made
+    first, second = load(proj), load(proj)
+    assert (second.parse_count, second.cache_hits) == (3, 0)
+    assert not (proj / CACHE_DIR_NAME).exists()
+    assert run_cli(["check", str(proj)]).code in (0, 1)

@@ -379,45 +379,123 @@ class ModuleIndex:
     @classmethod
     def from_list(cls, data: list) -> "ModuleIndex":
         """Inverse of :meth:`to_list`; raises ``ValueError`` when ``data`` does
-        not have its shape (the format is :data:`INDEX_FORMAT` too)."""
-        try:
-            return _unpack(cls, data)
-        except (TypeError, AttributeError, KeyError, IndexError) as exc:
-            raise ValueError(f"not a packed ModuleIndex: {exc}") from None
+        not have its outer shape (the format is :data:`INDEX_FORMAT` too).
+
+        The entries are decoded lazily, each when first asked for: a warm run
+        loads a thousand indexes and most questions (is ``App0001`` a fal.App?)
+        need a handful of their hundred entries.  Only what fallint wrote
+        itself reaches here (signed cache entries, worker results), so an
+        entry cannot turn out malformed later.
+        """
+        if type(data) is not list or len(data) != len(_INDEX_FIELDS):
+            raise ValueError("not a packed ModuleIndex")
+        *groups, all_names, all_dynamic = data
+        if type(all_dynamic) is not bool or not (
+            all_names is None or (type(all_names) is list and all(type(n) is str for n in all_names))
+        ):
+            raise ValueError("not a packed ModuleIndex")
+        for group in groups:
+            if type(group) is not list or not all(
+                type(entry) is list and entry and type(entry[0]) is str for entry in group
+            ):
+                raise ValueError("not a packed ModuleIndex")
+        index = cls.__new__(cls)
+        state = index.__dict__
+        state["all_names"], state["all_dynamic"] = all_names, all_dynamic
+        state["_packed"] = dict(zip(_GROUP_TYPES, groups))
+        state["_entries"] = {}
+        return index
+
+    def __getattr__(self, name: str) -> Any:
+        # reached only for a group of a lazily decoded index (see from_list)
+        # that nobody has asked for as a whole yet
+        packed = self.__dict__.get("_packed")
+        if packed is None or name not in packed:
+            raise AttributeError(name)
+        convert, decoded = _unpacker(_GROUP_TYPES[name]), self.__dict__["_entries"]
+        value = [decoded.get((name, i)) or convert(raw) for i, raw in enumerate(packed[name])]
+        self.__dict__[name] = value
+        return value
+
+    def _entry(self, group: str, position: int) -> Any:
+        """Entry ``position`` of ``group`` (decoded once, the same object as
+        in the group's list)."""
+        whole = self.__dict__.get(group)
+        if whole is not None:
+            return whole[position]
+        decoded = self.__dict__["_entries"]
+        entry = decoded.get((group, position))
+        if entry is None:
+            raw = self.__dict__["_packed"][group][position]
+            entry = decoded[(group, position)] = _unpacker(_GROUP_TYPES[group])(raw)
+        return entry
 
     # -- queries -----------------------------------------------------------
 
     @cached_property
-    def _by_name(self) -> dict[str, list[Binding]]:
-        table: dict[str, list[Binding]] = {}
-        for group in (self.classes, self.functions, self.assignments, self.imports):
-            for entry in group:
-                table.setdefault(entry.name, []).append(entry)
+    def _by_name(self) -> dict[str, list[tuple[str, int]]]:
+        """Each bound name -> where its bindings are, as (group, position)."""
+        table: dict[str, list[tuple[str, int]]] = {}
+        packed = self.__dict__.get("_packed")
+        for group in _BINDING_GROUPS:
+            if packed is not None and group not in self.__dict__:
+                names = [raw[0] for raw in packed[group]]
+            else:
+                names = [entry.name for entry in getattr(self, group)]
+            for position, name in enumerate(names):
+                table.setdefault(name, []).append((group, position))
         return table
+
+    def _named(self, name: str, group: str | None = None) -> list[Binding]:
+        return [self._entry(g, p) for g, p in self._by_name.get(name, ()) if group is None or g == group]
 
     def binding(self, name: str) -> Binding | None:
         """The binding of module-level ``name`` that wins at import time."""
-        return winner(self._by_name.get(name, []))
+        return winner(self._named(name))
 
     def bindings(self, name: str) -> list[Binding]:
         """Every binding of ``name``, in source order."""
-        return sorted(self._by_name.get(name, []), key=lambda e: e.order)
+        return sorted(self._named(name), key=lambda e: e.order)
 
     def names(self) -> list[str]:
         """Module-level names in the order they are first bound."""
         first: dict[str, int] = {}
-        for name, entries in self._by_name.items():
-            first[name] = min(e.order for e in entries)
+        for name in self._by_name:
+            first[name] = min(e.order for e in self._named(name))
         return sorted(first, key=first.__getitem__)
 
     def class_named(self, name: str, line: int | None = None) -> ClassEntry | None:
         """The class ``name`` (the one at ``line`` when given)."""
-        found = [c for c in self.classes if c.name == name and (line is None or c.line == line)]
+        found = [c for c in self._named(name, "classes") if line is None or c.line == line]
         return winner(found)
 
     def function_named(self, name: str, line: int | None = None) -> FunctionEntry | None:
-        found = [f for f in self.functions if f.name == name and (line is None or f.line == line)]
+        found = [f for f in self._named(name, "functions") if line is None or f.line == line]
         return winner(found)
+
+    def decorated_functions(self) -> list[FunctionEntry]:
+        """The functions with at least one decorator (without decoding the
+        others of a lazily decoded index)."""
+        packed = self.__dict__.get("_packed")
+        if packed is None or "functions" in self.__dict__:
+            return [f for f in self.functions if f.decorators]
+        position = _FUNCTION_DECORATORS
+        return [self._entry("functions", i) for i, raw in enumerate(packed["functions"]) if raw[position]]
+
+
+#: the entry groups of an index and their entries' class (in field order)
+_GROUP_TYPES: dict[str, type] = {
+    "classes": ClassEntry,
+    "functions": FunctionEntry,
+    "assignments": AssignmentEntry,
+    "imports": ImportEntry,
+    "star_imports": StarImportEntry,
+}
+#: the groups whose entries bind a name (their first field)
+_BINDING_GROUPS = ("classes", "functions", "assignments", "imports")
+_INDEX_FIELDS = tuple(f.name for f in fields(ModuleIndex))
+_FUNCTION_DECORATORS = [f.name for f in fields(FunctionEntry)].index("decorators")
+assert _INDEX_FIELDS[: len(_GROUP_TYPES)] == tuple(_GROUP_TYPES)
 
 
 # --------------------------------------------------------------------------

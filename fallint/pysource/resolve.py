@@ -604,6 +604,8 @@ class SourceProject:
         #: _dotted() results of top-level questions (no import chain in progress)
         self._dotted_results: dict[tuple, Symbol | None] = {}
         self._submodules: dict[tuple, ModuleLocation] = {}
+        #: answers about one symbol (its MRO, routes, settings): see _about
+        self._answers: dict[tuple, Any] = {}
         self._modules: dict[tuple, ModuleLocation] = {}
         self._verdicts: dict[tuple, bool | None] = {}
         self.parse_count = 0
@@ -964,11 +966,23 @@ class SourceProject:
     def _base(self, symbol: Symbol, base: str | None) -> Symbol | None:
         return self._dotted(symbol.path, base, frozenset()) if base else None
 
+    def _about(self, question: str, symbol: Symbol, answer: Callable[[Symbol], Any]) -> Any:
+        """``answer(symbol)``, memoised: several rules ask the same of each
+        app's class (callers must not modify what they get)."""
+        path = os.fspath(symbol.path) if symbol.path is not None else None
+        key = (question, symbol.kind, symbol.name, path, symbol.line)
+        try:
+            return self._answers[key]
+        except KeyError:
+            pass
+        result = self._answers[key] = answer(symbol)
+        return result
+
     def _mro(self, symbol: Symbol) -> list[_ClassRef]:
         """C3 linearisation over the resolvable part of the class graph
         (an unknown base is a leaf; an inconsistent hierarchy falls back to
         depth-first order)."""
-        return self._linearize(_ClassRef(symbol, self.class_entry(symbol)), frozenset())
+        return self._about("mro", symbol, lambda s: self._linearize(_ClassRef(s, self.class_entry(s)), frozenset()))
 
     def _linearize(self, ref: _ClassRef, seen: frozenset) -> list[_ClassRef]:
         if ref.key in seen:  # a class cycle (it could not be defined): unknown
@@ -992,6 +1006,11 @@ class SourceProject:
         """The routes fal would serve for class ``symbol`` (inherited ones
         included, as ``inspect.getmembers`` sees them through the MRO); None
         when there are none found but a base is unknown."""
+        if symbol is None or symbol.kind not in ("class", "external"):
+            return None
+        return self._about("routes", symbol, self._routes)
+
+    def _routes(self, symbol: Symbol) -> list[Route] | None:
         if symbol is None or symbol.kind not in ("class", "external"):
             return None
         members: dict[str, Route | None] = {}
@@ -1134,6 +1153,11 @@ class SourceProject:
     # -- settings ------------------------------------------------------------------
 
     def class_settings(self, symbol: Symbol) -> dict[str, Setting]:
+        """Host settings the fal.App class ``symbol`` sets, by key (see
+        :meth:`_class_settings`; memoised)."""
+        return self._about("settings", symbol, self._class_settings)
+
+    def _class_settings(self, symbol: Symbol) -> dict[str, Setting]:
         """Host settings the fal.App class ``symbol`` sets, by key.
 
         Covers class body attributes fal reads (``machine_type``,

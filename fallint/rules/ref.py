@@ -916,7 +916,7 @@ def _misapplied_fal_functions(sources: "SourceProject", path: Path) -> list:
 
     index = sources.index(path)
     found = []
-    for entry in index.functions if index is not None else []:
+    for entry in index.decorated_functions() if index is not None else []:
         symbol = Symbol("function", entry.name, path, entry.line, entry.column)
         decorator = sources.fal_function_decorator(symbol)
         if decorator is not None and not sources.is_fal_function(symbol):
