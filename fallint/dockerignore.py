@@ -50,9 +50,11 @@ import re
 import stat
 import warnings
 from collections.abc import Collection, Iterable, Iterator
-from ._records import dataclass, field
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
+
+from ._records import dataclass, field
+from .files import real_path
 
 __all__ = [
     "FAL_DEFAULT_PATTERNS",
@@ -1015,22 +1017,34 @@ class _FalCollector:
         )
 
     def _collect_dir(self, root: str, lexical_root: str) -> list[str]:
-        """fal's ``_collect_directory``: ``os.walk`` without following links."""
+        """fal's ``_collect_directory``: ``os.walk`` without following links.
+
+        (Per directory, not per file, where it can: a build context may hold
+        thousands of files.  On POSIX the path arithmetic is plain string work
+        on paths ``realpath`` returned, which it keeps exact.)"""
         out: list[str] = []
+        posix = os.sep == "/"
+        inside = self.ctx.rstrip("/") + "/"
+        prefix = "" if lexical_root in ("", ".") else f"{lexical_root.rstrip('/')}/"
         for current, _dirs, filenames in os.walk(root, followlinks=False):
+            here = os.path.relpath(current, root)
             for filename in filenames:
                 if self.truncated:
                     return out
                 file_path = os.path.join(current, filename)
-                inner = PurePosixPath(os.path.relpath(file_path, root)).as_posix()
-                relative = (
-                    inner if lexical_root in ("", ".") else f"{lexical_root.rstrip('/')}/{inner}"
-                )
+                if posix:
+                    inner = filename if here == "." else f"{here}/{filename}"
+                else:
+                    inner = PurePosixPath(os.path.join(here, filename)).as_posix()
+                relative = prefix + inner
                 if self._ignored(relative) or not os.path.isfile(file_path):
                     continue
-                absolute = self._resolve(file_path)
-                rel = None if absolute is None else self._relative(absolute, file_path)
-                if absolute is not None and rel is not None and self._add(rel, absolute):
+                absolute = real_path(file_path)  # it is a file: realpath's strict mode adds nothing
+                if posix and absolute.startswith(inside):
+                    rel = absolute[len(inside):]
+                else:
+                    rel = self._relative(absolute, file_path)
+                if rel is not None and self._add(rel, absolute):
                     out.append(rel)
         return out
 

@@ -17,7 +17,7 @@ from ._records import dataclass, field
 from .config import Selection, selection
 from .diagnostics import SEVERITY_RANK, Diagnostic
 from .discovery import UsageError, mentions_fal, resolve_targets
-from .files import FileCache
+from .files import FileCache, forget_real_paths
 from .project import Project, load_project
 from .suppress import Suppression, line_suppressions, parse_comment
 
@@ -50,6 +50,7 @@ def check_paths(paths: list[str], options: Options | None = None, cwd: Path | No
     """
     options = options or Options()
     cwd = cwd or Path(os.getcwd())
+    forget_real_paths()
     files = FileCache()
     targets = resolve_targets(paths, cwd)
     app_filter = frozenset(options.apps) if options.apps else None

@@ -170,6 +170,39 @@ def is_dir(path: Path | str | None) -> bool:
         return False
 
 
+#: directory -> its real path, for :func:`real_path` (cleared by each run)
+_REAL_DIRECTORIES: dict[str, str] = {}
+
+
+def real_path(path: Path | str) -> str:
+    """``os.path.realpath(path)``, with each directory resolved once.
+
+    A large project resolves thousands of files in a few directories;
+    ``realpath`` checks every component of every path (an ``lstat`` each),
+    this checks the directory once and then the file alone.  Paths with
+    ``..`` take ``realpath`` itself (a symlink before ``..`` changes what
+    it means).  The directories are remembered until :func:`forget_real_paths`
+    (the engine calls it when a run starts).
+    """
+    text = os.fspath(path)
+    if ".." in text:
+        return os.path.realpath(text)
+    head, tail = os.path.split(os.path.abspath(text))
+    if not tail:
+        return os.path.realpath(text)
+    directory = _REAL_DIRECTORIES.get(head)
+    if directory is None:
+        directory = _REAL_DIRECTORIES[head] = os.path.realpath(head)
+    candidate = os.path.join(directory, tail)
+    return os.path.realpath(candidate) if os.path.islink(candidate) else candidate
+
+
+def forget_real_paths() -> None:
+    """Forget the directories :func:`real_path` resolved (links may change
+    between runs in one process)."""
+    _REAL_DIRECTORIES.clear()
+
+
 def resolved(path: Path | str) -> Path:
     """``path`` made absolute with symlinks resolved; lexically absolute when that fails (a loop)."""
     try:

@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from .._records import dataclass, field, replace
-from ..files import FileCache, TextFile, decode, is_dir, is_file, read_text
+from ..files import FileCache, TextFile, decode, is_dir, is_file, read_text, real_path
 from .index import (
     AssignmentEntry,
     ClassEntry,
@@ -549,7 +549,7 @@ def _realpath(path: str) -> str:
     # symbol identity needs canonical paths, asked for tens of thousands of
     # times a run on a large project: resolve each path once (and keep it a
     # string: strings hash and compare far faster than Path objects)
-    return os.path.realpath(path)
+    return real_path(path)
 
 
 # --------------------------------------------------------------------------
@@ -583,6 +583,7 @@ class SourceProject:
         files: FileCache | None = None,
     ) -> None:
         self.root = Path(os.path.abspath(root))
+        _realpath.cache_clear()  # links may have changed since the last project
         self.layout = layout
         self._loader = loader or load_file
         self.cache = cache if self._loader is load_file else None
@@ -618,7 +619,7 @@ class SourceProject:
         text = os.fspath(path)
         key = self._resolved.get(text)
         if key is None:
-            key = self._resolved[text] = os.path.realpath(text)
+            key = self._resolved[text] = _realpath(text)
         return key
 
     def _abs(self, path: Path | str) -> Path:

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from .._records import dataclass
 from ..diagnostics import Location, Related
+from ..files import real_path
 from ..registry import ERROR, WARNING, Example, Rule, register
 from ..suggest import did_you_mean
 
@@ -311,7 +312,7 @@ def class_ancestry(sources: "SourceProject", symbol: "Symbol") -> list[tuple["Sy
         current = stack.pop()
         if current is None or current.kind != "class":
             continue
-        key = (os.path.realpath(current.path), current.name, current.line)
+        key = (real_path(current.path), current.name, current.line)
         if key in seen:
             continue
         seen.add(key)
