@@ -460,9 +460,23 @@ class ModuleIndex:
     def names(self) -> list[str]:
         """Module-level names in the order they are first bound."""
         first: dict[str, int] = {}
-        for name in self._by_name:
-            first[name] = min(e.order for e in self._named(name))
+        for name, places in self._by_name.items():
+            first[name] = min(self._order(group, position) for group, position in places)
         return sorted(first, key=first.__getitem__)
+
+    def _order(self, group: str, position: int) -> int:
+        """The ``order`` of an entry (read from its packed form when it has not
+        been decoded: the names of a module are listed without decoding it)."""
+        whole = self.__dict__.get(group)
+        if whole is None:
+            decoded = self.__dict__["_entries"].get((group, position))
+            if decoded is None:
+                order = self.__dict__["_packed"][group][position][_ORDER_POSITIONS[group]]
+                if type(order) is not int:
+                    raise TypeError(f"{group}: an order that is not a number")
+                return order
+            return decoded.order
+        return whole[position].order
 
     def class_named(self, name: str, line: int | None = None) -> ClassEntry | None:
         """The class ``name`` (the one at ``line`` when given)."""
@@ -495,6 +509,9 @@ _GROUP_TYPES: dict[str, type] = {
 _BINDING_GROUPS = ("classes", "functions", "assignments", "imports")
 _INDEX_FIELDS = tuple(f.name for f in fields(ModuleIndex))
 _FUNCTION_DECORATORS = [f.name for f in fields(FunctionEntry)].index("decorators")
+_ORDER_POSITIONS = {
+    group: [f.name for f in fields(cls)].index("order") for group, cls in _GROUP_TYPES.items()
+}
 assert _INDEX_FIELDS[: len(_GROUP_TYPES)] == tuple(_GROUP_TYPES)
 
 

@@ -776,8 +776,10 @@ class SourceProject:
         except KeyError:
             pass
         symbol = self._name(self._abs(path), name, frozenset())
-        self._lookups[key] = replace(symbol, binding=name) if symbol is not None else None
-        return self._lookups[key]
+        if symbol is not None:  # (replace(symbol, binding=name), without its generic work)
+            symbol = Symbol(symbol.kind, symbol.name, symbol.path, symbol.line, symbol.column, name)
+        self._lookups[key] = symbol
+        return symbol
 
     def resolve_dotted(self, path: Path, dotted: str) -> Symbol | None:
         """Resolve a dotted expression such as ``fal.App`` or ``models.Base``
