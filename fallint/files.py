@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import os
+from typing import Any
 from ._records import dataclass
 from pathlib import Path
 
@@ -41,6 +42,32 @@ class TextFile:
         return lines
 
 
+def read_bounded(handle: Any, limit: int) -> bytes | None:
+    """The contents of open binary file ``handle``, or None when it holds
+    more than ``limit`` bytes.
+
+    ``handle.read(limit + 1)`` would do, but it allocates ``limit + 1`` bytes
+    before reading: for a 10 MiB limit that is ~25 µs a call, more than
+    reading a small file takes.  This asks the file's size first and reads
+    that much (and on, should the file have grown meanwhile).
+    """
+    try:
+        size = os.fstat(handle.fileno()).st_size
+    except (OSError, AttributeError, ValueError):
+        size = 0
+    chunks: list[bytes] = []
+    total, want = 0, min(size, limit) + 1
+    while True:
+        chunk = handle.read(want)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > limit:
+            return None
+        want = min(1 << 16, limit + 1 - total)
+
+
 def read_text(path: Path, max_bytes: int = MAX_BYTES) -> TextFile:
     """Read ``path`` as UTF-8 text (BOM allowed); errors are values."""
     try:
@@ -63,10 +90,10 @@ def read_text(path: Path, max_bytes: int = MAX_BYTES) -> TextFile:
         )
     try:
         with open(path, "rb") as fh:
-            data = fh.read(max_bytes + 1)
+            data = read_bounded(fh, max_bytes)
     except OSError as exc:
         return TextFile(path, error="unreadable", message=_os_message(exc))
-    if len(data) > max_bytes:
+    if data is None:
         return TextFile(path, error="too-large", message=f"is larger than {max_bytes:,} bytes")
     return decode(path, data)
 

@@ -46,7 +46,7 @@ from urllib.parse import quote
 from ._records import dataclass
 from . import __version__, registry
 from .diagnostics import ERROR, Diagnostic, Location, display_path
-from .files import MAX_BYTES
+from .files import MAX_BYTES, read_bounded
 
 __all__ = [
     "DOCS_URL",
@@ -98,10 +98,10 @@ def read_source_lines(path: Path) -> list[str] | None:
         if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
             return None
         with open(path, "rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
+            data = read_bounded(fh, MAX_BYTES)
     except (OSError, ValueError):
         return None
-    if len(data) > MAX_BYTES:
+    if data is None:
         return None
     text = data.decode("utf-8-sig", errors="replace")
     return [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]

@@ -29,3 +29,18 @@ def test_real_path_agrees_with_realpath(tmp_path, monkeypatch):
     os.symlink(tmp_path / "real" / "sub", tmp_path / "dirlink")
     forget_real_paths()
     assert real_path(tmp_path / "dirlink" / "f.py") == os.path.realpath(tmp_path / "dirlink" / "f.py")
+
+
+def test_read_bounded(tmp_path):
+    import io
+
+    from fallint.files import read_bounded
+
+    path = tmp_path / "f"
+    for size, limit, expected in ((0, 10, b""), (10, 10, b"x" * 10), (11, 10, None), (5000, 1 << 20, b"x" * 5000)):
+        path.write_bytes(b"x" * size)
+        with open(path, "rb") as handle:
+            assert read_bounded(handle, limit) == expected, (size, limit)
+    # a stream without a size (a pipe, a file that grew): read on to the limit
+    assert read_bounded(io.BytesIO(b"y" * 70000), 100000) == b"y" * 70000
+    assert read_bounded(io.BytesIO(b"y" * 70000), 69999) is None

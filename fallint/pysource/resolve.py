@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from .._records import dataclass, field, replace
-from ..files import FileCache, TextFile, decode, is_dir, is_file, read_text, real_path
+from ..files import FileCache, TextFile, decode, is_dir, is_file, read_bounded, read_text, real_path
 from .index import (
     AssignmentEntry,
     ClassEntry,
@@ -224,10 +224,9 @@ def read_source(path: Path) -> bytes | None:
         if not stat.S_ISREG(os.stat(path).st_mode):
             return None
         with open(path, "rb") as handle:
-            data = handle.read(MAX_SOURCE_BYTES + 1)
+            return read_bounded(handle, MAX_SOURCE_BYTES)
     except (OSError, ValueError):
         return None
-    return data if len(data) <= MAX_SOURCE_BYTES else None
 
 
 def load_bytes(path: Path, data: bytes) -> FileResult:
@@ -1129,6 +1128,8 @@ class SourceProject:
             return result
         names = list(dict.fromkeys(index.names() + self._star_names(path, index)))
         for name in names:
+            if self._scan_passes_over(index, name):
+                continue
             symbol = self.lookup(path, name)
             if symbol is None or symbol.kind == "module":
                 continue
@@ -1144,6 +1145,27 @@ class SourceProject:
             elif verdict is None and not _is_module_import(index, name):
                 result.unknown.append(symbol)
         return result
+
+    def _scan_passes_over(self, index: ModuleIndex, name: str) -> bool:
+        """Whether :meth:`scan` would find nothing in ``name``, told from its
+        binding without following it (most names of a module: ``import os``,
+        ``from typing import Any``, undecorated functions, constants).  Each
+        case is one the full resolution below reaches the same verdict on."""
+        binding = index.binding(name)
+        if isinstance(binding, ImportEntry):
+            if binding.attr is None:
+                return True  # a module (a project module, or an external one: never an App)
+            top = binding.module.split(".")[0]
+            return (  # a name from a package that defines no fal.App, not shadowed here
+                binding.level == 0
+                and (top in _STDLIB or top in NOT_FAL_PACKAGES)
+                and self.module_file(binding.module).path is None
+            )
+        if isinstance(binding, FunctionEntry):
+            return not binding.decorators  # not a fal function, and not a class
+        if isinstance(binding, AssignmentEntry):
+            return binding.alias is None and binding.applied is None  # a plain value
+        return False
 
     def apps_in(self, path: Path) -> list[Symbol]:
         """The fal.App subclasses fal would find in the module (see :meth:`scan`)."""
