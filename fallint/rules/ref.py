@@ -27,6 +27,7 @@ import that does not resolve, a decorator that may replace a function).
 from __future__ import annotations
 
 import os
+import stat
 import re
 import sys
 import textwrap
@@ -174,13 +175,14 @@ def _resolve(project: "Project", sources: "SourceProject", ref: str) -> RefTarge
 def _kind_of(path: Path) -> str | None:
     """``"file"``, ``"dir"``, ``"other"`` or None (missing); never raises."""
     try:
-        if path.is_file():
-            return "file"
-        if path.is_dir():
-            return "dir"
-        return "other" if os.path.lexists(path) else None
+        mode = os.stat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return "other" if os.path.lexists(path) else None  # a dangling link is something
     except (OSError, ValueError):
-        return "other"
+        return "other"  # a loop, no permission, a NUL in the name
+    if stat.S_ISREG(mode):
+        return "file"
+    return "dir" if stat.S_ISDIR(mode) else "other"
 
 
 def _malformed_path(project: "Project", file_part: str, name: str | None) -> tuple[str, str]:
@@ -1446,10 +1448,17 @@ class RefSiblingImport(RefRule):
         stdlib = getattr(sys, "stdlib_module_names", frozenset())
 
         def sibling_only(top: str) -> bool:
-            """``top`` is not found from the root, but next to the file."""
-            if top in stdlib or top == "fal" or sources.module_file(top).path is not None:
+            """``top`` is not found from the root, but next to the file
+            (memoised per directory: the apps of a monorepo share theirs)."""
+            if top in stdlib or top == "fal":
                 return False
-            return _kind_of(directory / f"{top}.py") == "file" or _kind_of(directory / top) == "dir"
+
+            def look() -> bool:
+                if sources.module_file(top).path is not None:
+                    return False
+                return _kind_of(directory / f"{top}.py") == "file" or _kind_of(directory / top) == "dir"
+
+            return project.memo(("sibling-module", os.fspath(directory), top), look)
 
         tops = {e.module.split(".")[0] for e in target.index.imports if e.level <= 0 and e.module}
         tops |= {s.module.split(".")[0] for s in target.index.star_imports if s.level <= 0 and s.module}
