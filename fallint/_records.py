@@ -131,8 +131,17 @@ def _process(cls: type, frozen: bool, eq: bool, order: bool) -> type:
     return cls
 
 
+#: a class's ``__init__`` is compiled once it has made this many instances;
+#: until then a generic one binds the arguments (slower per call, but
+#: compiling costs as much as ~50 calls, and most classes make a handful)
+COMPILE_AFTER = 48
+
+
 def _placeholder(cls: type, name: str) -> Any:
-    """A method that writes the real method of ``cls`` on first call."""
+    """A method that writes the real method of ``cls`` on first call (for
+    ``__init__``: on the :data:`COMPILE_AFTER`-th)."""
+    if name == "__init__":
+        return _generic_init(cls)
 
     def method(self: Any, *args: Any, **kwargs: Any) -> Any:
         return _build(cls, name)(self, *args, **kwargs)
@@ -140,6 +149,49 @@ def _placeholder(cls: type, name: str) -> Any:
     method.__name__ = method.__qualname__ = name
     method._record_placeholder = True  # type: ignore[attr-defined]
     return method
+
+
+def _generic_init(cls: type) -> Any:
+    """An ``__init__`` for any record class: it binds its arguments the way
+    the compiled one's signature would (the same TypeErrors), and hands over
+    to the compiled one after :data:`COMPILE_AFTER` instances."""
+    specs = getattr(cls, _FIELDS)
+    names = tuple(spec.name for spec in specs)
+    count = len(names)
+    post_init = hasattr(cls, "__post_init__")
+    made = [0]
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        made[0] += 1
+        if made[0] > COMPILE_AFTER:
+            return _build(cls, "__init__")(self, *args, **kwargs)
+        if len(args) > count:
+            raise TypeError(f"__init__() takes {count + 1} positional arguments but {len(args) + 1} were given")
+        state = self.__dict__
+        for name, value in zip(names, args):
+            state[name] = value
+        if kwargs or len(args) < count:
+            for spec in specs[len(args):]:
+                field_name = spec.name
+                if field_name in kwargs:
+                    state[field_name] = kwargs.pop(field_name)
+                elif spec.default is not MISSING:
+                    state[field_name] = spec.default
+                elif spec.default_factory is not MISSING:
+                    state[field_name] = spec.default_factory()
+                else:
+                    raise TypeError(f"__init__() missing required argument: {field_name!r}")
+            if kwargs:
+                unexpected = next(iter(kwargs))
+                if unexpected in names:
+                    raise TypeError(f"__init__() got multiple values for argument {unexpected!r}")
+                raise TypeError(f"__init__() got an unexpected keyword argument {unexpected!r}")
+        if post_init:
+            self.__post_init__()
+
+    __init__.__qualname__ = f"{cls.__qualname__}.__init__"
+    __init__._record_placeholder = True  # type: ignore[attr-defined]
+    return __init__
 
 
 _COMPARISONS = {"__lt__": "<", "__le__": "<=", "__gt__": ">", "__ge__": ">="}

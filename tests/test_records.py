@@ -92,3 +92,40 @@ def test_non_default_after_default_is_refused():
         class Bad:
             a: int = 0
             b: int
+
+
+def test_generic_and_compiled_init_agree(monkeypatch):
+    """Instances made before and after a class's __init__ is compiled are the
+    same, and both refuse bad arguments alike."""
+    from fallint import _records
+
+    monkeypatch.setattr(_records, "COMPILE_AFTER", 3)
+
+    @dataclass
+    class Rec:
+        a: int
+        b: str = "b"
+        c: list = field(default_factory=list)
+
+    made = [Rec(1), Rec(1, "x"), Rec(a=1, c=[2]), Rec(1), Rec(1, "x"), Rec(a=1, c=[2])]
+    assert made[:3] == made[3:] and made[0].c is not made[3].c
+    assert "_record_placeholder" not in vars(Rec.__init__)  # compiled by now
+    for bad in ((), (1, 2, 3, 4)):
+        with pytest.raises(TypeError):
+            Rec(*bad)
+    for bad in ({"d": 1}, {"a": 1, "z": 2}):
+        with pytest.raises(TypeError):
+            Rec(**bad)
+
+    @dataclass
+    class Fresh:
+        a: int
+        b: int = 0
+
+    with pytest.raises(TypeError):
+        Fresh()  # generic __init__: a missing argument
+    with pytest.raises(TypeError):
+        Fresh(1, a=2)  # generic __init__: given twice
+    with pytest.raises(TypeError):
+        Fresh(1, 2, 3)
+    assert Fresh(1, b=2) == Fresh(a=1, b=2)
