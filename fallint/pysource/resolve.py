@@ -179,9 +179,13 @@ class FileResult:
     def to_list(self) -> list:
         """A compact JSON-able form, ``[index, error, message, line, column]``
         with the index as :meth:`ModuleIndex.to_list` (what the cache stores
-        and worker processes send back)."""
-        index = self.index.to_list() if self.index is not None else None
-        return [index, self.error, self.message, self.line, self.column]
+        and worker processes send back; a worker does both, so it is packed
+        once).  Do not modify the list."""
+        packed = self.__dict__.get("_as_list")
+        if packed is None:
+            index = self.index.to_list() if self.index is not None else None
+            packed = self.__dict__["_as_list"] = [index, self.error, self.message, self.line, self.column]
+        return packed
 
     @classmethod
     def from_list(cls, data: list) -> "FileResult":
