@@ -31,7 +31,8 @@ are clean.
 
 The table is printed; with ``--write`` it also goes to
 ``benchmarks/RESULTS.md`` with the machine, the date, fallint's version and a
-"Targets" section that says, for each target, met or not met and by how much.
+"Targets" section that says, for each target, met or not met and by how much,
+followed by ``benchmarks/NOTES.md`` (the hand-written analysis) when it exists.
 Where fallint has no cache yet, "warm" simply equals "cold".
 """
 
@@ -60,6 +61,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 RESULTS = HERE / "RESULTS.md"
+#: appended to RESULTS.md as it is (the analysis of the results, by hand)
+NOTES = HERE / "NOTES.md"
 DEFAULT_SIZES = (1, 10, 100, 1000)
 SCHEMA_ONLY_APPS = 10
 CACHE_DIR_NAME = ".fallint_cache"
@@ -648,6 +651,8 @@ def report(bench: Bench, argv: list[str]) -> str:
         lines += ["Caveat: a cold run on the 10-app project did not import libcst, so this fallint does not "
                   "parse the app modules yet: these timings do not include source analysis.", ""]
     lines += [f"- **{v.word}**: {v.target}. {v.detail}." for v in verdicts]
+    if NOTES.is_file():  # the hand-written analysis of the latest results
+        lines += ["", NOTES.read_text(encoding="utf-8").strip()]
     return "\n".join(lines) + "\n"
 
 
