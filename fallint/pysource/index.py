@@ -457,6 +457,32 @@ class ModuleIndex:
         """Every binding of ``name``, in source order."""
         return sorted(self._named(name), key=lambda e: e.order)
 
+    def binding_facts(self, name: str) -> tuple | None:
+        """A few facts about the only binding of ``name``, read without
+        decoding it (fal's scan of a module asks this of every name):
+        ``("imports", module, level, attr)``, ``("functions", decorated)``,
+        ``("assignments", alias, applied)`` or ``("classes",)``; None when
+        ``name`` has no binding or several."""
+        places = self._by_name.get(name)
+        if places is None or len(places) != 1:
+            return None
+        group, position = places[0]
+        entry = self.__dict__.get(group)
+        if entry is not None:
+            entry = entry[position]
+        else:
+            entry = self.__dict__["_entries"].get((group, position))
+        if entry is not None:
+            values = [getattr(entry, field_name) for field_name in _FACT_FIELDS[group]]
+        else:
+            raw = self.__dict__["_packed"][group][position]
+            values = [raw[i] for i in _FACT_POSITIONS[group]]
+        if group == "functions":
+            return (group, bool(values[0]))
+        if group == "assignments":
+            return (group, values[0], values[1] is not None)
+        return (group, *values)
+
     def names(self) -> list[str]:
         """Module-level names in the order they are first bound."""
         first: dict[str, int] = {}
@@ -509,6 +535,17 @@ _GROUP_TYPES: dict[str, type] = {
 _BINDING_GROUPS = ("classes", "functions", "assignments", "imports")
 _INDEX_FIELDS = tuple(f.name for f in fields(ModuleIndex))
 _FUNCTION_DECORATORS = [f.name for f in fields(FunctionEntry)].index("decorators")
+#: what binding_facts reads of each group, and where those fields are
+_FACT_FIELDS = {
+    "imports": ("module", "level", "attr"),
+    "functions": ("decorators",),
+    "assignments": ("alias", "applied"),
+    "classes": (),
+}
+_FACT_POSITIONS = {
+    group: [[f.name for f in fields(_GROUP_TYPES[group])].index(n) for n in names]
+    for group, names in _FACT_FIELDS.items()
+}
 _ORDER_POSITIONS = {
     group: [f.name for f in fields(cls)].index("order") for group, cls in _GROUP_TYPES.items()
 }

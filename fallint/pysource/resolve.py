@@ -1155,20 +1155,22 @@ class SourceProject:
         binding without following it (most names of a module: ``import os``,
         ``from typing import Any``, undecorated functions, constants).  Each
         case is one the full resolution below reaches the same verdict on."""
-        binding = index.binding(name)
-        if isinstance(binding, ImportEntry):
-            if binding.attr is None:
+        facts = index.binding_facts(name)  # (the only binding; None: several)
+        if facts is None:
+            return False
+        group = facts[0]
+        if group == "imports":
+            module, level, attr = facts[1:]
+            if attr is None:
                 return True  # a module (a project module, or an external one: never an App)
-            top = binding.module.split(".")[0]
+            top = module.split(".")[0]
             return (  # a name from a package that defines no fal.App, not shadowed here
-                binding.level == 0
-                and (top in _STDLIB or top in NOT_FAL_PACKAGES)
-                and self.module_file(binding.module).path is None
+                level == 0 and (top in _STDLIB or top in NOT_FAL_PACKAGES) and self.module_file(module).path is None
             )
-        if isinstance(binding, FunctionEntry):
-            return not binding.decorators  # not a fal function, and not a class
-        if isinstance(binding, AssignmentEntry):
-            return binding.alias is None and binding.applied is None  # a plain value
+        if group == "functions":
+            return not facts[1]  # undecorated: not a fal function, and not a class
+        if group == "assignments":
+            return facts[1] is None and not facts[2]  # a plain value
         return False
 
     def apps_in(self, path: Path) -> list[Symbol]:
