@@ -107,9 +107,12 @@ class Project:
 
     def memo(self, key: Any, compute):
         """``compute()`` once per project and ``key``, so rules share parses and walks."""
-        if key not in self._memo:
-            self._memo[key] = compute()
-        return self._memo[key]
+        try:
+            return self._memo[key]
+        except KeyError:
+            pass
+        value = self._memo[key] = compute()
+        return value
 
     @property
     def root(self) -> Path:

@@ -460,10 +460,14 @@ class EntryPoint:
 
 def entry_point_of(app: "App") -> EntryPoint | None:
     """The app's analysed ``python_entry_point`` (None unless it is a string)."""
+    try:  # each rule asks of each app: kept on the app after the first time
+        return app.__dict__["_entry_point"]
+    except KeyError:
+        pass
     value = app.table.get(KEY)
-    if not isinstance(value, str):
-        return None
-    return app.project.memo(("entry-point", app.key), lambda: EntryPoint(app, value))
+    ep = app.project.memo(("entry-point", app.key), lambda: EntryPoint(app, value)) if isinstance(value, str) else None
+    app.__dict__["_entry_point"] = ep
+    return ep
 
 
 def _requirements_related(app: "App", paths: list[tuple], message: str) -> list[Related]:

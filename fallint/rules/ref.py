@@ -116,13 +116,20 @@ def environment_owner(app: "App") -> RefTarget | None:
 
 def ref_target(app: "App") -> RefTarget | None:
     """Resolve ``app``'s ``ref`` (None when it has no string ``ref``); memoised per run."""
+    try:  # each rule asks of each app: kept on the app after the first time
+        return app.__dict__["_ref_target"]
+    except KeyError:
+        pass
     ref = app.table.get("ref")
     if not isinstance(ref, str):
-        return None
-    project = app.project
-    # hand every ref'd file to the loader at once (it may parse them in parallel)
-    project.memo(("ref", "prefetch"), lambda: project.sources.prefetch(_ref_files(project)))
-    return project.memo(("ref", "target", ref), lambda: _resolve(project, project.sources, ref))
+        target = None
+    else:
+        project = app.project
+        # hand every ref'd file to the loader at once (it may parse them in parallel)
+        project.memo(("ref", "prefetch"), lambda: project.sources.prefetch(_ref_files(project)))
+        target = project.memo(("ref", "target", ref), lambda: _resolve(project, project.sources, ref))
+    app.__dict__["_ref_target"] = target
+    return target
 
 
 def _ref_files(project: "Project") -> list[Path]:
