@@ -126,6 +126,9 @@ def run() -> None:
     there is nothing left to do -- worker processes are stopped and cache
     entries written before :func:`main` returns -- so the process ends at once.
     """
+    import gc
+
+    gc.disable()  # from the start, imports included (see _check): the process is short-lived
     code = main()
     try:
         sys.stdout.flush()
