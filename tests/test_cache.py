@@ -70,7 +70,7 @@ def load(root: Path, cache: Cache | None = None, **kwargs) -> SourceProject:
 
 
 def entries(directory: Path) -> list[Path]:
-    return sorted((directory / "v1").glob("*/*.json"))
+    return sorted((directory / cache_mod.ENTRIES_DIR).glob("*/*.bin"))
 
 
 def results(sources: SourceProject, root: Path) -> list[dict]:
@@ -158,7 +158,9 @@ def _valid_entry(proj: Path) -> Path:
 
 
 def _with_checksum(header: dict, payload: bytes) -> bytes:
-    """An entry signed with this user's key (as only fallint itself could)."""
+    """An entry signed with this user's key (as only fallint itself could),
+    holding the value of ``payload`` (JSON text, for legibility)."""
+    payload = cache_mod.dump_payload(json.loads(payload))
     header = dict(header, mac=cache_mod._mac(payload, cache_mod.cache_secret()))
     return json.dumps(header).encode() + b"\n" + payload
 
