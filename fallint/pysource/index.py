@@ -42,7 +42,7 @@ import re
 import sys
 import threading
 from bisect import bisect_right
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import accumulate
 from typing import Any, ClassVar, Union
 
@@ -559,6 +559,18 @@ assert _INDEX_FIELDS[: len(_GROUP_TYPES)] == tuple(_GROUP_TYPES)
 MAX_BRACKET_DEPTH = 200  # CPython's own limit ("too many nested parentheses")
 MAX_NESTING = 1000
 _PARSE_STACK_BYTES = 64 * 1024 * 1024
+#: A skeleton is *shallow* when its blocks nest at most _SHALLOW_BLOCKS deep
+#: and none of its logical lines has more than _SHALLOW_TOKENS tokens (so no
+#: expression in it nests deeper).  libcst's native parser takes up to about
+#: 22 KiB of C stack per nested block and 7 KiB per nested bracket (measured
+#: with libcst 1.9 on x86-64 Linux), so a shallow skeleton needs less than
+#: 2 MiB of stack; and indexing it, about 500 Python frames at most.
+_SHALLOW_BLOCKS = 20
+_SHALLOW_TOKENS = 200
+#: A thread is roomy for shallow skeletons with this much stack and this many
+#: Python frames to spare below the recursion limit (see _stack_is_roomy).
+_ROOMY_STACK_BYTES = 8 * 1024 * 1024
+_ROOMY_FRAMES = 700
 #: Longer value expressions are stored truncated and as non-literal.
 MAX_VALUE_SOURCE = 4000
 
@@ -571,24 +583,35 @@ def index_source(text: str) -> ModuleIndex:
     interpreter.  Raises :class:`PySyntaxError` on invalid (or absurdly deeply
     nested) source; never executes anything.
     """
-    return _in_big_stack_thread(_parse_and_index, text)
+    if not _stack_is_roomy():
+        return _in_big_stack_thread(_parse_and_index, text)
+    # The interpreter's parser is at home on this thread, and so is libcst
+    # when the skeleton is shallow; anything else goes to the parse thread.
+    skeleton = _safe_skeleton(text)
+    if skeleton is not None and skeleton.shallow:
+        index = _index_skeleton(skeleton)
+        if index is not None:
+            return index
+        skeleton = None  # libcst rejects it: the whole file decides
+    return _in_big_stack_thread(_index_text, text, skeleton)
 
 
 def _parse_and_index(text: str) -> ModuleIndex:
     """Index ``text``: its skeleton when there is one (see :func:`_skeleton`),
     else -- and for every file the interpreter's parser rejects -- the whole
     file, with libcst's diagnosis of any syntax error."""
+    return _index_text(text, _safe_skeleton(text))
+
+
+def _index_text(text: str, skeleton: _SkeletonPlan | None) -> ModuleIndex:
+    """Index ``text`` by its ``skeleton`` (from :func:`_safe_skeleton`) when
+    there is one and libcst accepts it, else by the whole text."""
     import libcst as cst
 
-    skeleton = _safe_skeleton(text)
     if skeleton is not None:
-        skeleton_text, line_map = skeleton
-        try:
-            module = cst.parse_module(skeleton_text)
-        except (cst.ParserSyntaxError, RecursionError):
-            pass  # libcst and the interpreter disagree: let the full parse decide
-        else:
-            return _index_module(module, skeleton_text, line_map)
+        index = _index_skeleton(skeleton)
+        if index is not None:
+            return index
     _refuse_deep_nesting(text)
     try:
         module = cst.parse_module(text)
@@ -599,19 +622,36 @@ def _parse_and_index(text: str) -> ModuleIndex:
     return _index_module(module, text, None)
 
 
+def _index_skeleton(skeleton: _SkeletonPlan) -> ModuleIndex | None:
+    """The index of a file from its ``skeleton``; None when libcst rejects
+    the skeleton (libcst and the interpreter disagree: the whole file decides)."""
+    import libcst as cst
+
+    try:
+        module = cst.parse_module(skeleton.text)
+    except (cst.ParserSyntaxError, RecursionError):
+        return None
+    return _index_module(module, skeleton.text, skeleton.line_map, skeleton.stubs)
+
+
 #: From 3.11 CPython's parser refuses absurd nesting with an exception; 3.10's
 #: can overflow the C stack, so there the nesting guard sees the text first.
 _AST_SURVIVES_NESTING = sys.version_info >= (3, 11)
 
 
-def _safe_skeleton(text: str) -> tuple[str, list[int] | None] | None:
+def _safe_skeleton(text: str) -> _SkeletonPlan | None:
     """The skeleton of ``text`` when the interpreter parses ``text`` and the
-    skeleton is not nested too deeply for libcst; else None."""
+    skeleton is not nested too deeply for libcst; else None.  Its ``shallow``
+    says whether it is shallow enough for any thread with a roomy stack."""
     if not _AST_SURVIVES_NESTING:
         _refuse_deep_nesting(text)
-    skeleton = _skeleton(text)
-    if skeleton is None or _nesting_problem(skeleton[0]) is not None:
+    skeleton = _plan_skeleton(text)
+    if skeleton is None:
         return None
+    problem, tokens = _scan_nesting(skeleton.text)
+    if problem is not None:
+        return None
+    skeleton.shallow = skeleton.depth <= _SHALLOW_BLOCKS and tokens <= _SHALLOW_TOKENS
     return skeleton
 
 
@@ -623,15 +663,18 @@ def _refuse_deep_nesting(text: str) -> None:
         raise PySyntaxError(message, line, column)
 
 
-def _index_module(module: Any, text: str, line_map: list[int] | None) -> ModuleIndex:
-    """Index a parsed module (of ``text``; ``line_map`` maps its lines to the
-    file's lines when ``text`` is a skeleton)."""
+def _index_module(
+    module: Any, text: str, line_map: list[int] | None, stubs: dict[int, tuple[str, int, bool]] | None = None,
+) -> ModuleIndex:
+    """Index a parsed module (of ``text``; when ``text`` is a skeleton,
+    ``line_map`` maps its lines to the file's lines and ``stubs`` are its
+    functions left as ``pass`` lines, see :class:`_SkeletonPlan`)."""
     try:
         try:
             positions: _Positions = _CodegenPositions(module, text, line_map)
-            return _Indexer(module, positions).run()
+            return _Indexer(module, positions, stubs).run()
         except _NoFastPosition:
-            return _Indexer(module, _ProviderPositions(module, line_map)).run()
+            return _Indexer(module, _ProviderPositions(module, line_map), stubs).run()
     except RecursionError:
         raise PySyntaxError("too deeply nested to analyse") from None
 
@@ -654,30 +697,58 @@ def _index_with_provider(text: str) -> ModuleIndex:
 # Function bodies are most of a typical module and nothing in them is indexed,
 # yet parsing them is most of libcst's work.  The interpreter's own parser
 # (``compile(..., PyCF_ONLY_AST)``: parsing only, nothing runs) checks the
-# whole file and says where each body is, several times faster than libcst;
-# libcst then parses a *skeleton*: the file with the lines of every function
-# body replaced by one ``pass`` line at the body's indentation.  Every other
-# line is kept verbatim, so columns are unchanged and a line map restores the
-# file's line numbers.  A file the interpreter rejects (a syntax error, or
-# syntax newer than the interpreter) is parsed whole by libcst, as is a file
-# whose skeleton libcst rejects: syntax errors are diagnosed as before.
+# whole file and says where each statement is, several times faster than
+# libcst; libcst then parses a *skeleton* of the file, made of its lines:
 #
-# Two differences from parsing whole files, both about function bodies that
-# only the interpreter now reads: a body the interpreter accepts and libcst
-# does not (libcst lags behind CPython's grammar, e.g. ``(x): int``) no longer
-# makes the file a syntax error; and from Python 3.11, where the interpreter's
-# parser refuses absurd nesting with an exception, the nesting guard checks
-# the skeleton only, so such nesting inside a body that the interpreter
-# accepts is no longer refused either.
+# * a function whose ``def`` line holds its name and the ``(`` or ``[`` after
+#   it loses all but its decorators, name, position and ``async``, which is
+#   all the index records of a function: without decorators it becomes a
+#   ``pass`` line, a *stub* (the name, column and ``async`` are noted by line
+#   for the index), else the start of its ``def`` line completed to a one-line
+#   definition, ``    async def name(): pass``;
+# * another function keeps its header, and its body lines become one ``pass``
+#   line (if the body starts a line of its own); a body on the ``def`` line
+#   itself, ``def f(): ...``, stays as it is;
+# * a class in a class body (which the index skips) becomes a ``pass`` line;
+# * statements the index ignores (docstrings and other expressions but
+#   ``__all__.extend(...)`` and the like, ``pass``, ``assert``, annotations
+#   without a value...) are left out, unless one is all its block has;
+# * the annotation of an annotated assignment is written as a name of the
+#   same width, ``x: _         = 1``;
+# * blank and comment-only lines between statements are left out;
+# * every other line is kept verbatim, so columns are unchanged, and a line
+#   map restores the file's line numbers.
+#
+# A file the interpreter rejects (a syntax error, or syntax newer than the
+# interpreter) is parsed whole by libcst, as is a file whose skeleton libcst
+# rejects: syntax errors are diagnosed as before.
+#
+# Two differences from parsing whole files, both about the code that only the
+# interpreter now reads (what the skeleton leaves out or rewrites): code there
+# that the interpreter accepts and libcst does not (libcst lags behind
+# CPython's grammar, e.g. ``(x): int``) no longer makes the file a syntax
+# error; and from Python 3.11, where the interpreter's parser refuses absurd
+# nesting with an exception, the nesting guard checks the skeleton only, so
+# such nesting there that the interpreter accepts is no longer refused either.
 
-#: statement fields that hold blocks of statements (``If.orelse`` holds ``elif``)
-_BLOCK_FIELDS = ("body", "orelse", "finalbody")
+#: a line starting ``[async] def name`` followed by ``(`` or ``[`` (type
+#: parameters); group 2 is the name.  The interpreter accepted the file, so
+#: what follows ``def`` is an identifier, which ends at the first whitespace,
+#: bracket or backslash
+_DEF_LINE = re.compile(r"[ \t\f]*(async[ \t\f]+)?def[ \t\f]+([^\s(\[\\]+)[ \t\f]*[(\[]")
+_INDENT = re.compile(r"[ \t\f]*")
 
 
 def _skeleton(text: str) -> tuple[str, list[int] | None] | None:
-    """``(skeleton text, line map)`` for ``text`` (the map is None when
-    nothing was cut), or None when the interpreter cannot parse ``text`` (or
-    it has a carriage return: then line counting is left to libcst alone)."""
+    """``(skeleton text, line map)`` for ``text`` (see :func:`_plan_skeleton`)."""
+    plan = _plan_skeleton(text)
+    return None if plan is None else (plan.text, plan.line_map)
+
+
+def _plan_skeleton(text: str) -> _SkeletonPlan | None:
+    """The skeleton of ``text`` (its ``line_map`` is None when nothing was
+    left out), or None when the interpreter cannot parse ``text`` (or it has a
+    carriage return: then line counting is left to libcst alone)."""
     if "\r" in text:
         return None
     import ast
@@ -689,55 +760,272 @@ def _skeleton(text: str) -> tuple[str, list[int] | None] | None:
             tree = compile(text, "<source>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
         return None
-    lines = text.split("\n")
-    cuts: list[tuple[int, int]] = []  # 0-based line ranges [first, last] of bodies
-    _collect_bodies(tree.body, lines, cuts, ast)
-    if not cuts:
-        return text, None
-    kept: list[str] = []
-    line_map: list[int] = []
-    previous = 0
-    for first, last in cuts:
-        kept.extend(lines[previous:first])
-        line_map.extend(range(previous + 1, first + 1))
-        line = lines[first]
-        kept.append(line[: len(line) - len(line.lstrip(" \t\f"))] + "pass")
-        line_map.append(first + 1)
-        previous = last + 1
-    kept.extend(lines[previous:])
-    line_map.extend(range(previous + 1, len(lines) + 1))
-    return "\n".join(kept), line_map
+    plan = _SkeletonPlan(text, ast)
+    try:
+        plan.block(tree.body, False, 0)
+    except RecursionError:  # a thousand nested elifs...: the whole file decides
+        return None
+    plan.build()
+    return plan
 
 
-def _collect_bodies(statements: list, lines: list[str], cuts: list[tuple[int, int]], ast: Any) -> None:
-    """Append to ``cuts`` the line ranges of the bodies of the functions in
-    ``statements`` and in the blocks and class bodies nested in them.  A body
-    on the ``def`` line itself (``def f(): ...``) is left alone."""
-    for stmt in statements:
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            first = stmt.body[0]
-            decorators = getattr(first, "decorator_list", None)
-            start = min([first.lineno] + [d.lineno for d in decorators or ()]) - 1
-            line = lines[start]
-            indent = len(line) - len(line.lstrip(" \t\f"))
-            # an indented block starts its line: only whitespace before the
-            # statement (ASCII, so its byte offset is its character offset)
-            if decorators or indent == first.col_offset:
-                cuts.append((start, stmt.end_lineno - 1))
-            continue
-        for name in _BLOCK_FIELDS:
-            _collect_bodies(getattr(stmt, name, ()), lines, cuts, ast)
-        for handler in getattr(stmt, "handlers", ()):
-            _collect_bodies(handler.body, lines, cuts, ast)
-        for case in getattr(stmt, "cases", ()):
-            _collect_bodies(case.body, lines, cuts, ast)
+class _SkeletonPlan:
+    """The skeleton of a file (see the section comment).  :meth:`block` walks
+    the statements the index reads, in source order, noting the line ranges to
+    replace (``cuts``), the lines inside the statements kept (``inside``; the
+    others are blank or comment-only lines, or clause headers such as
+    ``else:``), the ``stubs``, ``{line: (name, column, async)}``, and the
+    ``depth`` of the deepest block (an ``elif`` nests in its ``if``);
+    :meth:`build` then makes ``text`` and ``line_map``."""
+
+    def __init__(self, text: str, ast: Any) -> None:
+        self.text = text
+        self.line_map: list[int] | None = None
+        self.lines = text.split("\n")
+        #: (first, last, replacement line or None): 0-based line ranges, in order
+        self.cuts: list[tuple[int, int, str | None]] = []
+        self.inside = bytearray(len(self.lines))
+        self.stubs: dict[int, tuple[str, int, bool]] = {}
+        self.depth = 0
+        #: set by _safe_skeleton (see _SHALLOW_BLOCKS)
+        self.shallow = False
+        self.ast = ast
+        self.function_types = (ast.FunctionDef, ast.AsyncFunctionDef)
+        self.class_type = ast.ClassDef
+        #: statements that bind nothing the index records
+        self.idle_types = (
+            ast.Pass, ast.Assert, ast.Raise, ast.Delete, ast.Global, ast.Nonlocal, ast.Break, ast.Continue,
+        )
+        #: statements recorded at module level only
+        self.module_only_types = tuple(
+            t for t in (ast.Import, ast.ImportFrom, getattr(ast, "TypeAlias", None)) if t is not None
+        )
+
+    def build(self) -> None:
+        lines = self.lines
+        steps = self.steps()
+        if not steps:
+            return
+        kept: list[str] = []
+        line_map: list[int] = []
+        previous = 0
+        for first, last, replacement in steps:
+            kept.extend(lines[previous:first])
+            line_map.extend(range(previous + 1, first + 1))
+            if replacement is not None:
+                kept.append(replacement)
+                line_map.append(first + 1)
+            previous = last + 1
+        kept.extend(lines[previous:])
+        line_map.extend(range(previous + 1, len(lines) + 1))
+        self.text, self.line_map = "\n".join(kept), line_map
+
+    def steps(self) -> list[tuple[int, int, str | None]]:
+        """The cuts, and the lines to leave out as ``(line, line, None)``, in
+        line order: blank and comment-only lines outside the statements,
+        unless the line before ends in a backslash (or it is the last line,
+        which keeps the text's final newline)."""
+        lines, inside = self.lines, self.inside
+        steps: list[tuple[int, int, str | None]] = []
+        line = inside.find(0)
+        for cut in [*self.cuts, None]:
+            end = len(lines) - 1 if cut is None else cut[0]
+            while 0 <= line < end:
+                stripped = lines[line].lstrip(" \t\f")
+                if (not stripped or stripped[0] == "#") and not (line and lines[line - 1].endswith("\\")):
+                    steps.append((line, line, None))
+                line = inside.find(0, line + 1)
+            if cut is not None:
+                steps.append(cut)
+                line = inside.find(0, cut[1] + 1)
+        return steps
+
+    def mark(self, first: int, last: int) -> None:
+        """Lines ``first`` to ``last`` (1-based) are inside a statement."""
+        if last > first:
+            self.inside[first - 1:last] = b"\x01" * (last - first + 1)
+        else:
+            self.inside[first - 1] = 1
+
+    def block(self, statements: list, in_class: bool, depth: int) -> None:
+        """Walk ``statements``, a block ``depth`` blocks deep (0: the module)."""
+        self.depth = max(self.depth, depth)
+        inner = depth + 1
+        idle = [self.idle(stmt, in_class) for stmt in statements]
+        some_kept = not all(idle)  # else the first statement stays
+        for number, stmt in enumerate(statements):
+            if idle[number] and (number or some_kept) and self.owns_lines(statements, number):
+                self.cuts.append((stmt.lineno - 1, stmt.end_lineno - 1, None))
+                continue
+            kind = type(stmt)
+            if kind in self.function_types:
+                self.function(stmt)
+            elif kind is self.class_type:
+                if not (in_class and self.cut_whole(stmt)):  # classes in class bodies go
+                    self.header(stmt, stmt.body)
+                    self.block(stmt.body, True, inner)
+            elif hasattr(stmt, "body"):  # if, for, while, with, try
+                self.header(stmt, stmt.body)
+                self.block(stmt.body, in_class, inner)
+                for handler in getattr(stmt, "handlers", ()):
+                    self.header(handler, handler.body)
+                    self.block(handler.body, in_class, inner)
+                self.block(getattr(stmt, "orelse", ()), in_class, inner)  # an ``elif`` is an If there
+                self.block(getattr(stmt, "finalbody", ()), in_class, inner)
+            elif hasattr(stmt, "cases"):  # match
+                self.mark(stmt.lineno, max(stmt.lineno, stmt.cases[0].pattern.lineno - 1))
+                for case in stmt.cases:
+                    self.mark(case.pattern.lineno, max(case.pattern.lineno, _first_line(case.body[0]) - 1))
+                    self.block(case.body, in_class, inner)
+            else:
+                if kind is self.ast.AnnAssign:
+                    self.plain_annotation(stmt.annotation)
+                self.mark(stmt.lineno, stmt.end_lineno)
+
+    def idle(self, stmt: Any, in_class: bool) -> bool:
+        """Is ``stmt`` a statement the index ignores (in a class body if
+        ``in_class``; see _Indexer.small_statement and _class_small)?"""
+        ast, kind = self.ast, type(stmt)
+        if kind is ast.Expr:  # module level: calls of ``__all__.method`` count
+            call = stmt.value
+            return in_class or not (
+                type(call) is ast.Call and type(call.func) is ast.Attribute
+                and type(call.func.value) is ast.Name and call.func.value.id == "__all__"
+            )
+        if kind is ast.AnnAssign:
+            return stmt.value is None
+        if kind is ast.AugAssign:
+            return in_class or not (type(stmt.target) is ast.Name and stmt.target.id == "__all__")
+        return kind in self.idle_types or (in_class and kind in self.module_only_types)
+
+    def owns_lines(self, statements: list, number: int) -> bool:
+        """Does statement ``number`` of block ``statements`` have its lines to
+        itself (starts its line, shares none with its neighbours)?"""
+        stmt = statements[number]
+        return (
+            _INDENT.match(self.lines[stmt.lineno - 1]).end() == stmt.col_offset
+            and (number == 0 or statements[number - 1].end_lineno < stmt.lineno)
+            and (number + 1 == len(statements) or statements[number + 1].lineno > stmt.end_lineno)
+        )
+
+    def plain_annotation(self, annotation: Any) -> None:
+        """Write the ``annotation`` of an annotated assignment, which the index
+        ignores, as a name of the same width (``x: _         = 1``) when it
+        is more than a name or a string, on one line of ASCII text (where
+        byte offsets are character offsets)."""
+        if type(annotation) in (self.ast.Name, self.ast.Constant) or annotation.lineno != annotation.end_lineno:
+            return
+        number, start, end = annotation.lineno - 1, annotation.col_offset, annotation.end_col_offset
+        line = self.lines[number]
+        if line.isascii():
+            self.lines[number] = line[:start] + "_" + " " * (end - start - 1) + line[end:]
+
+    def decorators(self, stmt: Any) -> None:
+        """Mark the lines from the first decorator of ``stmt`` to its keyword."""
+        if stmt.decorator_list:
+            self.mark(_first_line(stmt), stmt.lineno - 1)
+
+    def header(self, stmt: Any, body: list) -> None:
+        """Mark the header of compound statement ``stmt``, decorators included."""
+        if getattr(stmt, "decorator_list", None):
+            self.decorators(stmt)
+        self.mark(stmt.lineno, max(stmt.lineno, _first_line(body[0]) - 1))
+
+    def function(self, stmt: Any) -> None:
+        self.decorators(stmt)
+        first = stmt.body[0]
+        if first.lineno == stmt.lineno:  # def f(): ... stays
+            self.mark(stmt.lineno, stmt.end_lineno)
+            return
+        line = self.lines[stmt.lineno - 1]
+        match = _DEF_LINE.match(line)
+        # the line starts with the statement (an ASCII indent, so its byte
+        # offset is its character offset)
+        indent = _INDENT.match(line).end()
+        if match is not None and indent == stmt.col_offset:
+            if stmt.decorator_list:
+                replacement = line[: match.end(2)] + "(): pass"
+            else:
+                replacement = line[:indent] + "pass"
+                self.stubs[stmt.lineno] = (match.group(2), match.start(2) + 1, match.group(1) is not None)
+            self.cuts.append((stmt.lineno - 1, stmt.end_lineno - 1, replacement))
+            return
+        start = _first_line(first) - 1  # the body alone becomes ``pass`` if it starts a line
+        indent = _INDENT.match(self.lines[start]).end()
+        if getattr(first, "decorator_list", None) or indent == first.col_offset:
+            self.mark(stmt.lineno, max(stmt.lineno, start))
+            self.cuts.append((start, stmt.end_lineno - 1, self.lines[start][:indent] + "pass"))
+        else:
+            self.mark(stmt.lineno, stmt.end_lineno)
+
+    def cut_whole(self, stmt: Any) -> bool:
+        """Replace ``stmt`` (decorators included) by ``pass`` when its first
+        line starts with it; say whether it did."""
+        start = _first_line(stmt) - 1
+        indent = _INDENT.match(self.lines[start]).end()
+        if stmt.decorator_list:
+            starts_line = self.lines[start].startswith("@", indent)
+        else:
+            starts_line = indent == stmt.col_offset
+        if starts_line:
+            self.cuts.append((start, stmt.end_lineno - 1, self.lines[start][:indent] + "pass"))
+        return starts_line
+
+
+def _first_line(stmt: Any) -> int:
+    """The first line of ``stmt``, its decorators included."""
+    decorators = getattr(stmt, "decorator_list", None)
+    return min([stmt.lineno] + [d.lineno for d in decorators]) if decorators else stmt.lineno
 
 
 # -- a thread with a big stack ------------------------------------------------
 
 
-def _in_big_stack_thread(fn: Any, arg: Any) -> Any:
-    """Run ``fn(arg)`` on fallint's parse thread and return its result.
+def _stack_is_roomy() -> bool:
+    """Is this thread roomy enough for shallow skeletons (see _SHALLOW_BLOCKS)?
+
+    It is the main thread (its stack is the size the ``RLIMIT_STACK`` limit
+    gives, checked once; unknown, as on Windows, counts as too small) and has
+    _ROOMY_FRAMES frames to spare below the recursion limit, so a shallow
+    skeleton meets no limit here that it would not meet on the parse thread.
+    After a ``fork`` from another thread the main thread is that thread: never
+    roomy then.
+    """
+    global _main_stack_roomy
+    if threading.current_thread() is not threading.main_thread():
+        return False
+    if _main_stack_roomy is None:
+        _main_stack_roomy = _main_stack_size_roomy()
+    if not _main_stack_roomy:
+        return False
+    deepest = sys.getrecursionlimit() - _ROOMY_FRAMES
+    if deepest <= 0:
+        return False
+    try:
+        sys._getframe(deepest)  # raises when the stack has fewer frames
+    except ValueError:
+        return True
+    return False
+
+
+def _main_stack_size_roomy() -> bool:
+    try:
+        import resource
+    except ImportError:
+        return False
+    try:
+        limit = resource.getrlimit(resource.RLIMIT_STACK)[0]
+    except (OSError, ValueError):
+        return False
+    return limit == resource.RLIM_INFINITY or limit >= _ROOMY_STACK_BYTES
+
+
+#: whether the main thread's stack is roomy (None: not known yet)
+_main_stack_roomy: bool | None = None
+
+
+def _in_big_stack_thread(fn: Any, *args: Any) -> Any:
+    """Run ``fn(*args)`` on fallint's parse thread and return its result.
 
     libcst recurses on the C stack; a secondary thread's default stack can be
     small (512 KiB on macOS), so parsing always happens on a thread of our own
@@ -747,14 +1035,14 @@ def _in_big_stack_thread(fn: Any, arg: Any) -> Any:
     served one at a time; a call made on the parse thread itself runs inline.
     """
     if threading.current_thread().name == _PARSE_THREAD_NAME:
-        return fn(arg)
+        return fn(*args)
     jobs = _parse_thread_jobs()
     if jobs is None:  # cannot start a thread: parse on this one
-        return fn(arg)
+        return fn(*args)
     done = threading.Lock()
     done.acquire()
     box: list = []
-    jobs.put((fn, arg, box, done))
+    jobs.put((fn, args, box, done))
     done.acquire()
     ok, value = box[0]
     if ok:
@@ -793,24 +1081,36 @@ def _parse_thread_jobs() -> Any:
 
 def _serve(jobs: Any) -> None:
     while True:
-        fn, arg, box, done = jobs.get()
+        fn, args, box, done = jobs.get()
         try:
-            box.append((True, fn(arg)))
+            box.append((True, fn(*args)))
         except BaseException as exc:  # re-raised in the caller's thread
             box.append((False, exc))
-        fn = arg = box = None  # keep nothing of the job alive
+        fn = args = box = None  # keep nothing of the job alive
         done.release()
 
 
 def _forget_parse_thread() -> None:
-    """In a forked child the parse thread does not exist: start a new one."""
-    global _STACK_LOCK, _parse_jobs
+    """In a forked child the parse thread does not exist: start a new one.
+    The child's main thread is the thread that forked: roomy only if that
+    was the main thread."""
+    global _STACK_LOCK, _parse_jobs, _main_stack_roomy
     _STACK_LOCK = threading.Lock()
     _parse_jobs = None
+    if not _forked_from_main:
+        _main_stack_roomy = False
+
+
+_forked_from_main = True
+
+
+def _note_forking_thread() -> None:
+    global _forked_from_main
+    _forked_from_main = threading.current_thread() is threading.main_thread()
 
 
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_parse_thread)
+    os.register_at_fork(before=_note_forking_thread, after_in_child=_forget_parse_thread)
 
 
 _LIBCST_AT = re.compile(r"error at (\d+):(\d+)")
@@ -883,9 +1183,38 @@ def _libcst_accepts_prefix(text: str, line: int) -> bool:
 _CLOSER = {"(": ")", "[": "]", "{": "}"}
 _QUOTES = ('"' * 3, "'" * 3, '"', "'")  # longest first
 _STRING_START = re.compile("([rRbBuUfFtT]{0,2})(" + "|".join(_QUOTES) + ")")
+_STRING_FIRST = frozenset("rRbBuUfFtT\"'")  # what a _STRING_START match starts with
 _WORD = re.compile(r"[^\W\d]\w*")
 _NUMBER = re.compile(r"\.?\d[\w.]*")
 _OPERATOR = re.compile(r"\*\*|//|<<|>>|:=|->|[=!<>]=|[-+*/%@&|^~<>.]")
+_BLANKS = re.compile(r"[ \t\f\r]+")
+_LEADING_BLANKS = re.compile(r"[ \t\f\r]*")
+
+
+def _simple_line_pattern(depth: int) -> Any:
+    """A line that the scanner below crosses from the root without event: no
+    backslash, every bracket closed on the line (at most ``depth`` deep), and
+    every quote part of a one-line string without ``{`` or ``}`` that the
+    scanner takes for one (its prefix not after a word, a number or a quote),
+    and optionally a comment at the end."""
+    string = (
+        r"""(?<![\w."'])[rRbBuUfFtT]{0,2}"""
+        r"""(?:"{3}[^"\\\n{}]*"{3}|'{3}[^'\\\n{}]*'{3}|"[^"\\\n{}]*"|'[^'\\\n{}]*')"""
+    )
+    plain = r"""[^"'\\#\n()\[\]{}]"""
+    code = f"(?:{plain}|{string})*"
+    for _ in range(depth):
+        bracketed = rf"(?:\({code}\)|\[{code}\]|\{{{code}\}})"
+        code = f"(?:{plain}|{string}|{bracketed})*"
+    return re.compile(rf"{code}(?:#[^\n]*)?(?=\n|\Z)")
+
+
+@lru_cache(maxsize=None)
+def _simple_line() -> Any:
+    """:func:`_simple_line_pattern` 3 brackets deep (well within
+    MAX_BRACKET_DEPTH), compiled on first use: ~4 ms, which a warm run,
+    parsing nothing, does not pay."""
+    return _simple_line_pattern(3)
 #: operator -> precedence level (low to high).  An operator nests one level
 #: and starts a new operand, so the counts of higher levels restart; libcst
 #: keeps comparison chains flat (level 5: restart only).  The trailer level
@@ -899,15 +1228,32 @@ _LEVEL = {
 }
 _FLAT_LEVEL = 5
 _LEVELS = 16
+#: (quote, f-string) -> pattern matching the run of string characters from
+#: which nothing but the character after them can end the string, open a
+#: replacement field or end a format spec (see :class:`_Frame`)
+_STRING_RUNS: dict[tuple[str | None, bool], Any] = {}
+
+
+def _string_run(quote: str | None, fstring: bool) -> Any:
+    run = _STRING_RUNS.get((quote, fstring))
+    if run is None:
+        stops = "\\\\\n"  # a backslash, a newline,
+        stops += re.escape(quote[0]) if quote else "}"  # the quote (the end of a format spec),
+        stops += "{" if fstring else ""  # a replacement field
+        run = _STRING_RUNS[(quote, fstring)] = re.compile(f"[^{stops}]*")
+    return run
 
 
 class _Frame:
     """One level of the nesting scanner: code (in brackets or an f-string
     replacement field), or a string (``quote`` None = an f-string format spec,
     which ends at ``}``).  ``base`` is the nesting on entry, ``count`` the
-    nesting added by the operators of the current comma-separated segment."""
+    nesting added by the operators of the current comma-separated segment,
+    ``levels`` its operators per precedence level and ``high`` at least the
+    highest level counted there (-1: none); ``run`` skips a string's
+    uneventful characters."""
 
-    __slots__ = ("code", "closer", "quote", "fstring", "base", "count", "brackets", "levels")
+    __slots__ = ("code", "closer", "quote", "fstring", "base", "count", "brackets", "levels", "high", "run")
 
     def __init__(
         self, code: bool, base: int, brackets: int, closer: str = "",
@@ -916,24 +1262,40 @@ class _Frame:
         self.code, self.closer, self.quote, self.fstring = code, closer, quote, fstring
         self.base, self.count, self.brackets = base, 0, brackets
         self.levels = [0] * _LEVELS
+        self.high = -1
+        self.run = None if code else _string_run(quote, fstring)
 
     def operator(self, level: int) -> None:
-        higher = self.levels[level + 1:]
-        if any(higher):
+        if self.high > level:
+            higher = self.levels[level + 1:]
             self.count -= sum(higher)
             self.levels[level + 1:] = [0] * len(higher)
+            self.high = level
         if level != _FLAT_LEVEL:
             self.levels[level] += 1
             self.count += 1
+            if level > self.high:
+                self.high = level
 
     def restart(self) -> None:
-        self.levels = [0] * _LEVELS
+        if self.high >= 0:
+            self.levels = [0] * _LEVELS
+            self.high = -1
         self.count = 0
 
 
 def _nesting_problem(text: str) -> tuple[str, int, int] | None:
     """Estimate how deeply libcst would have to recurse; report the first
-    place past the limits as ``(message, line, column)``, else None.
+    place past the limits as ``(message, line, column)``, else None (see
+    :func:`_scan_nesting`)."""
+    return _scan_nesting(text)[0]
+
+
+def _scan_nesting(text: str) -> tuple[tuple[str, int, int] | None, int]:
+    """``(problem, tokens)``: the first place past the nesting limits as
+    ``(message, line, column)`` (or None), and at least the number of tokens
+    of the longest logical line (a bound on how deeply anything in one can
+    nest; strings count as one token).
 
     A small tokenizer: skips comments and strings (f-string replacement fields
     are scanned as code), tracks bracket depth, and follows operator chains
@@ -947,11 +1309,38 @@ def _nesting_problem(text: str) -> tuple[str, int, int] | None:
     stack = [_Frame(True, 0, 0)]
     elif_run: dict[int, int] = {}
     at_line_start = True
+    #: at a line start, at the root, nothing counted: lines that _simple_line()
+    #: matches need no scanning but the ``elif`` bookkeeping (their operators
+    #: cannot count past MAX_NESTING: they are fewer than their characters)
+    line_fresh = True
+    tokens = most_tokens = 0  # in the current logical line, in the longest
+    simple_line = _simple_line().match
 
     while i < n:
+        if line_fresh:
+            line_fresh = False
+            while True:
+                simple = simple_line(text, i)
+                if simple is None or simple.end() - i > MAX_NESTING:
+                    break
+                first = _LEADING_BLANKS.match(text, i).end()
+                if first < n and text[first] not in "#\n":
+                    column = first - line_start + 1
+                    if _elif_chain_too_long(elif_run, text, first, column):
+                        return ("elif chain too long to analyse", line, column), most_tokens
+                most_tokens = max(most_tokens, simple.end() - i)  # no more tokens than characters
+                i = simple.end() + 1
+                if i > n:
+                    return None, most_tokens
+                line, line_start = line + 1, i
+            if i == n:
+                break
         frame = stack[-1]
-        ch = text[i]
         if not frame.code:  # inside a string
+            i = frame.run.match(text, i).end()
+            if i == n:
+                break
+            ch = text[i]
             if ch == "\\":
                 if text.startswith("\n", i + 1):
                     line, line_start = line + 1, i + 2
@@ -969,8 +1358,9 @@ def _nesting_problem(text: str) -> tuple[str, int, int] | None:
             elif frame.fstring and ch == "{":
                 field = _Frame(True, frame.base + 1, frame.brackets + 1, closer="}")
                 stack.append(field)
+                tokens += 1
                 if field.brackets > MAX_BRACKET_DEPTH:
-                    return ("f-strings nested too deeply to analyse", line, i - line_start + 1)
+                    return ("f-strings nested too deeply to analyse", line, i - line_start + 1), most_tokens
                 i += 1
             elif frame.quote is None and ch == "}":  # end of a format spec and its field
                 del stack[-2:]
@@ -979,15 +1369,18 @@ def _nesting_problem(text: str) -> tuple[str, int, int] | None:
                 i += 1
             continue
 
+        ch = text[i]
         if ch == "\n":
             line, line_start = line + 1, i + 1
             if len(stack) == 1:
                 frame.restart()
-                at_line_start = True
+                at_line_start = line_fresh = True
+                most_tokens = max(most_tokens, tokens)
+                tokens = 0
             i += 1
             continue
         if ch in " \t\f\r":
-            i += 1
+            i = _BLANKS.match(text, i).end()
             continue
         if ch == "\\" and text.startswith("\n", i + 1):
             line, line_start = line + 1, i + 2
@@ -998,25 +1391,20 @@ def _nesting_problem(text: str) -> tuple[str, int, int] | None:
             i = n if end < 0 else end
             continue
         column = i - line_start + 1
+        tokens += 1
         if at_line_start and len(stack) == 1:
             at_line_start = False
-            word = _WORD.match(text, i)
-            keyword = word.group() if word else ""
-            if keyword == "elif":
-                elif_run[column] = elif_run.get(column, 0) + 1
-                if elif_run[column] > MAX_NESTING:
-                    return ("elif chain too long to analyse", line, column)
-            elif keyword != "else":
-                for level in [k for k in elif_run if k >= column]:
-                    del elif_run[level]
-        string = _STRING_START.match(text, i)
-        if string and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_")):
-            prefix = string.group(1).lower()
-            fstring = "f" in prefix or "t" in prefix
-            stack.append(_Frame(False, frame.base + frame.count, frame.brackets,
-                                quote=string.group(2), fstring=fstring))
-            i = string.end()
-            continue
+            if _elif_chain_too_long(elif_run, text, i, column):
+                return ("elif chain too long to analyse", line, column), most_tokens
+        if ch in _STRING_FIRST:
+            string = _STRING_START.match(text, i)
+            if string and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_")):
+                prefix = string.group(1).lower()
+                fstring = "f" in prefix or "t" in prefix
+                stack.append(_Frame(False, frame.base + frame.count, frame.brackets,
+                                    quote=string.group(2), fstring=fstring))
+                i = string.end()
+                continue
         word = _WORD.match(text, i) or _NUMBER.match(text, i)
         if word:
             level = _LEVEL.get(word.group())
@@ -1028,7 +1416,7 @@ def _nesting_problem(text: str) -> tuple[str, int, int] | None:
             inner = _Frame(True, frame.base + frame.count, frame.brackets + 1, closer=_CLOSER[ch])
             stack.append(inner)
             if inner.brackets > MAX_BRACKET_DEPTH:
-                return ("too many nested parentheses", line, column)
+                return ("too many nested parentheses", line, column), most_tokens
             i += 1
         elif ch in ")]}":
             if len(stack) > 1:
@@ -1053,8 +1441,22 @@ def _nesting_problem(text: str) -> tuple[str, int, int] | None:
             i = op.end()
         top = stack[-1]
         if top.base + top.count > MAX_NESTING:
-            return ("expression nested too deeply to analyse", line, column)
-    return None
+            return ("expression nested too deeply to analyse", line, column), most_tokens
+    return None, max(most_tokens, tokens)
+
+
+def _elif_chain_too_long(elif_run: dict[int, int], text: str, i: int, column: int) -> bool:
+    """Note the statement starting at ``i`` (in ``column``) in ``elif_run``,
+    the length of the ``elif`` chain in each column; True past the limit."""
+    word = _WORD.match(text, i)
+    keyword = word.group() if word else ""
+    if keyword == "elif":
+        elif_run[column] = elif_run.get(column, 0) + 1
+        return elif_run[column] > MAX_NESTING
+    if keyword != "else" and elif_run:
+        for level in [k for k in elif_run if k >= column]:
+            del elif_run[level]
+    return False
 
 
 # -- positions --------------------------------------------------------------
@@ -1063,12 +1465,13 @@ def _nesting_problem(text: str) -> tuple[str, int, int] | None:
 # by generating its code with line/column bookkeeping on every token: most of
 # the cost of indexing a file, for the few dozen positions the index keeps.
 # :class:`_CodegenPositions` generates the code once with a state that only
-# notes, per node, how many tokens preceded its syntactic start (where
-# ``PositionProvider`` records it: ``record_syntactic_position``), and turns
-# the token count into a line and column for the nodes actually asked about.
-# It relies on libcst's code-generation protocol (``CSTNode._codegen`` and
-# ``CodegenState``); should that change, or should the generated code not be
-# the source text, the index falls back to ``PositionProvider``.
+# notes, per node, how many tokens preceded its syntactic start and end (where
+# ``PositionProvider`` records them: ``record_syntactic_position``), and turns
+# the token count into a line and column for the nodes actually asked about;
+# the code of most values is then a slice of the text.  It relies on libcst's
+# code-generation protocol (``CSTNode._codegen`` and ``CodegenState``);
+# should that change, or should the generated code not be the source text,
+# the index falls back to ``PositionProvider``.
 
 #: libcst's notion of a line break (``libcst.metadata.position_provider``)
 _NEWLINE = re.compile(r"\r\n?|\n")
@@ -1107,17 +1510,29 @@ def _state_classes() -> tuple[type, type]:
                 return _NULL_CONTEXT
 
         class _RecordingState(CodegenState):
-            """Notes the token count at each node's syntactic start."""
+            """Notes the token counts at each node's syntactic start and end
+            (it is the context manager ``record_syntactic_position`` returns)."""
 
-            __slots__ = ("starts",)
+            __slots__ = ("starts", "ends", "open")
 
             def __init__(self, default_indent: str, default_newline: str) -> None:
                 super().__init__(default_indent=default_indent, default_newline=default_newline)
                 self.starts: dict[int, int] = {}
+                self.ends: dict[int, int] = {}
+                self.open: list[int] = []
 
-            def record_syntactic_position(self, node: Any, **_: Any) -> _NullContext:
-                self.starts[id(node)] = len(self.tokens)
-                return _NULL_CONTEXT
+            def record_syntactic_position(self, node: Any, **_: Any) -> Any:
+                key = id(node)
+                self.starts[key] = len(self.tokens)
+                self.open.append(key)
+                return self
+
+            def __enter__(self) -> None:
+                return None
+
+            def __exit__(self, *exc: Any) -> bool:
+                self.ends[self.open.pop()] = len(self.tokens)
+                return False
 
         _STATE_CLASSES[:] = [_PlainState, _RecordingState]
     return _STATE_CLASSES[0], _STATE_CLASSES[1]
@@ -1132,7 +1547,9 @@ def _generate(module: Any, node: Any, state_class: type) -> Any:
 class _Positions:
     """Where nodes start: ``positions(node) -> (line, column)``, 1-based; and
     ``positions.source(node)``, the node's code.  ``line_map[i]`` is the line
-    of the file that line ``i + 1`` of the parsed text is (for a skeleton)."""
+    of the file that line ``i + 1`` of the parsed text is (for a skeleton).
+    Subclasses give ``start(node)`` (line in the parsed text, column), or
+    ``__call__`` itself."""
 
     def __init__(self, module: Any, line_map: list[int] | None) -> None:
         self.module = module
@@ -1160,32 +1577,41 @@ class _CodegenPositions(_Positions):
             raise
         except Exception as exc:  # libcst's internals changed
             raise _NoFastPosition() from exc
-        self.tokens: list[str] = state.tokens
-        if "".join(self.tokens) != text:
+        tokens: list[str] = state.tokens
+        if "".join(tokens) != text:
             raise _NoFastPosition()
+        self.text = text
         self.starts: dict[int, int] = state.starts
+        self.ends: dict[int, int] = state.ends
+        #: token index -> character offset
+        self.offsets = list(accumulate(map(len, tokens), initial=0))
         self.line_ends = [m.end() for m in _NEWLINE.finditer(text)]
-        #: token index -> character offset, extended on demand
-        self.offsets = [0]
+        self.line_starts = [0, *self.line_ends]
 
-    def offset(self, token: int) -> int:
-        offsets = self.offsets
-        if token >= len(offsets):
-            known = len(offsets) - 1
-            running = accumulate(map(len, self.tokens[known:token]), initial=offsets[known])
-            next(running)
-            offsets.extend(running)
-        return offsets[token]
-
-    def start(self, node: Any) -> tuple[int, int]:
+    def __call__(self, node: Any) -> tuple[int, int]:
         token = self.starts.get(id(node))
         if token is None:
             raise _NoFastPosition()
-        offset = self.offset(token)
-        line = bisect_right(self.line_ends, offset)
-        return line + 1, offset - (self.line_ends[line - 1] if line else 0) + 1
+        offset = self.offsets[token]
+        line = bisect_right(self.line_ends, offset)  # 0-based
+        column = offset - self.line_starts[line] + 1
+        return (self.line_map[line] if self.line_map is not None else line + 1), column
 
     def source(self, node: Any) -> str:
+        """The code of ``node`` (an expression) as libcst generates it alone.
+
+        That is its syntactic range in the text when it has no parentheses of
+        its own (libcst generates everything else of an expression inside its
+        syntactic position) and that range is one line (else the lines after
+        the first lack the indentation of the enclosing blocks when generated
+        alone); otherwise it is generated."""
+        key = id(node)
+        end = self.ends.get(key)
+        parentheses = getattr(node, "lpar", None)
+        if end is not None and parentheses is not None and not parentheses:
+            code = self.text[self.offsets[self.starts[key]]:self.offsets[end]]
+            if "\n" not in code and "\r" not in code:
+                return code
         return "".join(_generate(self.module, node, _state_classes()[0]).tokens)
 
 
@@ -1210,27 +1636,26 @@ class _ProviderPositions(_Positions):
 
 
 class _Indexer:
-    def __init__(self, module: Any, positions: Any) -> None:
+    def __init__(
+        self, module: Any, positions: Any, stubs: dict[int, tuple[str, int, bool]] | None = None,
+    ) -> None:
         import libcst as cst
 
         self.cst = cst
         self.module = module
-        self.positions = positions
+        #: ``pos(node) -> (line, column)`` and ``source(node) -> code``
+        self.pos = positions
+        self.source = positions.source
+        #: the skeleton's functions left as ``pass`` lines (see _SkeletonPlan)
+        self.stubs = stubs or {}
         self.index = ModuleIndex()
         self.order = 0
-        self._all_seen = False
 
     # helpers ----------------------------------------------------------------
-
-    def pos(self, node: Any) -> tuple[int, int]:
-        return self.positions(node)
 
     def next_order(self) -> int:
         self.order += 1
         return self.order
-
-    def source(self, node: Any) -> str:
-        return self.positions.source(node)
 
     def dotted(self, node: Any) -> str | None:
         cst = self.cst
@@ -1382,7 +1807,11 @@ class _Indexer:
 
     def small_statement(self, small: Any, fallback: bool) -> None:
         cst = self.cst
-        if isinstance(small, cst.Assign):
+        if type(small) is cst.Pass:
+            stub = self.stub_entry(small, fallback)
+            if stub is not None:
+                self.index.functions.append(stub)
+        elif isinstance(small, cst.Assign):
             for target in small.targets:
                 self.bind_targets(target.target, small.value, fallback)
         elif isinstance(small, cst.AnnAssign):
@@ -1514,6 +1943,17 @@ class _Indexer:
             order=self.next_order(), fallback=fallback,
         )
 
+    def stub_entry(self, node: Any, fallback: bool) -> FunctionEntry | None:
+        """The function a ``pass`` statement stands for in a skeleton, if any."""
+        if not self.stubs:
+            return None
+        line, _ = self.pos(node)
+        stub = self.stubs.get(line)
+        if stub is None:
+            return None
+        name, column, is_async = stub
+        return FunctionEntry(name, line, column, [], is_async, order=self.next_order(), fallback=fallback)
+
     def class_entry(self, node: Any, fallback: bool) -> ClassEntry:
         cst = self.cst
         line, column = self.pos(node.name)
@@ -1550,6 +1990,11 @@ class _Indexer:
 
     def _class_small(self, entry: ClassEntry, small: Any, fallback: bool) -> None:
         cst = self.cst
+        if type(small) is cst.Pass:
+            stub = self.stub_entry(small, fallback)
+            if stub is not None:
+                entry.methods.append(stub)
+            return
         if isinstance(small, cst.Assign):
             targets = [t.target for t in small.targets if isinstance(t.target, cst.Name)]
             value, annotated = small.value, False

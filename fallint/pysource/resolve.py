@@ -362,11 +362,9 @@ def _worker(task: tuple) -> list | None:
     """A worker process's task: the result as :meth:`FileResult.to_list`
     (several times cheaper to send than the objects), or None when it fails
     (the caller then parses the file itself, so a failure looks exactly as
-    it does in a serial run)."""
-    import gc
-
-    if not gc.isenabled():  # a forked worker inherits the CLI's disabled collector
-        gc.enable()
+    it does in a serial run).  A forked worker keeps the CLI's collector
+    off: parsing makes no reference cycles (libcst's trees have no parent
+    links), and collections cost ~0.3 ms a file."""
     try:
         return _run_job(*task).to_list()
     except Exception:
