@@ -49,7 +49,7 @@ from typing import Any, ClassVar, Union
 from .._records import asdict, dataclass, field, fields
 
 #: Bumped whenever the shape of the index changes, so stale caches are ignored.
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2  # 2: the smaller skeleton accepts some files libcst rejected whole
 
 
 class PySyntaxError(Exception):
