@@ -972,11 +972,11 @@ class _FalCollector:
             return not os.path.isfile(lexical) and self._ignored(rel.rstrip("/") + "/")
         return not os.path.isdir(lexical) and self._ignored(rel)
 
-    def _add(self, rel: str, absolute: str) -> bool:
+    def _add(self, rel: str, absolute: str, size: int | None = None) -> bool:
         """Collect one file (fal's ``FileMetadata.from_path`` plus the final
-        ``sync_files`` filter on the resolved path)."""
+        ``sync_files`` filter on the resolved path); ``size`` when known."""
         try:
-            if os.stat(absolute).st_size > FAL_FILE_SIZE_LIMIT:
+            if (size if size is not None else os.stat(absolute).st_size) > FAL_FILE_SIZE_LIMIT:
                 self.errors.append(f"{rel}: larger than 1 GiB (fal raises FileTooLargeError)")
                 return False
         except OSError:
@@ -1028,6 +1028,7 @@ class _FalCollector:
         prefix = "" if lexical_root in ("", ".") else f"{lexical_root.rstrip('/')}/"
         for current, _dirs, filenames in os.walk(root, followlinks=False):
             here = os.path.relpath(current, root)
+            real_current = None
             for filename in filenames:
                 if self.truncated:
                     return out
@@ -1037,14 +1038,26 @@ class _FalCollector:
                 else:
                     inner = PurePosixPath(os.path.join(here, filename)).as_posix()
                 relative = prefix + inner
-                if self._ignored(relative) or not os.path.isfile(file_path):
+                if self._ignored(relative):
                     continue
-                absolute = real_path(file_path)  # it is a file: realpath's strict mode adds nothing
+                try:
+                    found = os.lstat(file_path)
+                except OSError:
+                    continue
+                size = None
+                if stat.S_ISREG(found.st_mode):  # a plain file: one lstat says it all
+                    if real_current is None:
+                        real_current = real_path(current)
+                    absolute, size = os.path.join(real_current, filename), found.st_size
+                elif stat.S_ISLNK(found.st_mode) and os.path.isfile(file_path):
+                    absolute = real_path(file_path)  # it is a file: realpath's strict mode adds nothing
+                else:
+                    continue
                 if posix and absolute.startswith(inside):
                     rel = absolute[len(inside):]
                 else:
                     rel = self._relative(absolute, file_path)
-                if rel is not None and self._add(rel, absolute):
+                if rel is not None and self._add(rel, absolute, size):
                     out.append(rel)
         return out
 

@@ -197,8 +197,10 @@ def is_dir(path: Path | str | None) -> bool:
         return False
 
 
-#: directory -> its real path, for :func:`real_path` (cleared by each run)
+#: directory -> its real path, path -> its real path, for :func:`real_path`
+#: (cleared by each run)
 _REAL_DIRECTORIES: dict[str, str] = {}
+_REAL_PATHS: dict[str, str] = {}
 
 
 def real_path(path: Path | str) -> str:
@@ -209,9 +211,12 @@ def real_path(path: Path | str) -> str:
     this checks the directory once and then the file alone.  Paths with
     ``..`` take ``realpath`` itself (a symlink before ``..`` changes what
     it means).  The directories are remembered until :func:`forget_real_paths`
-    (the engine calls it when a run starts).
+    (the engine calls it when a run starts), and so are the answers.
     """
     text = os.fspath(path)
+    known = _REAL_PATHS.get(text)
+    if known is not None:
+        return known
     if ".." in text:
         return os.path.realpath(text)
     head, tail = os.path.split(os.path.abspath(text))
@@ -221,13 +226,15 @@ def real_path(path: Path | str) -> str:
     if directory is None:
         directory = _REAL_DIRECTORIES[head] = os.path.realpath(head)
     candidate = os.path.join(directory, tail)
-    return os.path.realpath(candidate) if os.path.islink(candidate) else candidate
+    real = _REAL_PATHS[text] = os.path.realpath(candidate) if os.path.islink(candidate) else candidate
+    return real
 
 
 def forget_real_paths() -> None:
     """Forget the directories :func:`real_path` resolved (links may change
     between runs in one process)."""
     _REAL_DIRECTORIES.clear()
+    _REAL_PATHS.clear()
 
 
 def resolved(path: Path | str) -> Path:
