@@ -222,6 +222,13 @@ def load_project(
 def _parse_with_recovery(project: Project) -> dict:
     import tomli
 
+    try:  # the common case: valid TOML, nothing to recover
+        data = tomli.loads(project.text)
+    except tomli.TOMLDecodeError:
+        pass
+    else:
+        project.recovered_text = project.text
+        return data
     lines = project.text.split("\n")
     blanked: list[tuple[int, int]] = []
     for _ in range(MAX_RECOVERY):
