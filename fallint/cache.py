@@ -141,6 +141,8 @@ def cache_secret() -> bytes | None:
     if given:
         return blake2b(given.encode("utf-8", "surrogateescape"), digest_size=32).digest()
     path = user_cache_dir() / KEY_FILE
+    if not path.is_absolute():  # no home directory: no place for a key
+        return None
     for _ in range(2):
         try:
             with open(path, "rb") as handle:

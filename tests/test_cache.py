@@ -449,3 +449,14 @@ def test_no_key_means_no_cache(proj, monkeypatch, tmp_path):
     assert (second.parse_count, second.cache_hits) == (3, 0)
     assert not (proj / CACHE_DIR_NAME).exists()
     assert run_cli(["check", str(proj)]).code in (0, 1)
+
+
+def test_no_home_directory_means_no_key(proj, monkeypatch):
+    """Without $HOME (and $XDG_CACHE_HOME) there is nowhere private for the
+    key: the cache is off, and nothing is written next to the project."""
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(os.path, "expanduser", lambda path: path)  # "~" stays "~"
+    assert cache_mod.cache_secret() is None
+    monkeypatch.chdir(proj)
+    assert run_cli(["check", "."]).code in (0, 1)
+    assert not (proj / "~").exists() and not (proj / CACHE_DIR_NAME).exists()
