@@ -446,7 +446,7 @@ def test_no_key_means_no_cache(proj, monkeypatch, tmp_path):
     (tmp_path / "not-a-dir").write_text("x", encoding="utf-8")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "not-a-dir"))  # the key cannot be made
     first, second = load(proj), load(proj)
-    assert (second.parse_count, second.cache_hits) == (3, 0)
+    assert (first.parse_count, second.parse_count, second.cache_hits) == (3, 3, 0)
     assert not (proj / CACHE_DIR_NAME).exists()
     assert run_cli(["check", str(proj)]).code in (0, 1)
 

@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import builtins
 import codecs
-import functools
 import gc
 import os
 import re
@@ -542,15 +541,10 @@ class _ClassRef:
 
 
 def _real(path: Path | None) -> str | None:
-    return _realpath(os.fspath(path)) if path is not None else None
-
-
-@functools.lru_cache(maxsize=8192)
-def _realpath(path: str) -> str:
     # symbol identity needs canonical paths, asked for tens of thousands of
-    # times a run on a large project: resolve each path once (and keep it a
-    # string: strings hash and compare far faster than Path objects)
-    return real_path(path)
+    # times a run on a large project: real_path answers each once per run
+    # (and strings hash and compare far faster than Path objects)
+    return real_path(path) if path is not None else None
 
 
 # --------------------------------------------------------------------------
@@ -584,7 +578,6 @@ class SourceProject:
         files: FileCache | None = None,
     ) -> None:
         self.root = Path(os.path.abspath(root))
-        _realpath.cache_clear()  # links may have changed since the last project
         self.layout = layout
         self._loader = loader or load_file
         self.cache = cache if self._loader is load_file else None
@@ -620,7 +613,7 @@ class SourceProject:
         text = os.fspath(path)
         key = self._resolved.get(text)
         if key is None:
-            key = self._resolved[text] = _realpath(text)
+            key = self._resolved[text] = real_path(text)
         return key
 
     def _abs(self, path: Path | str) -> Path:
@@ -1015,8 +1008,6 @@ class SourceProject:
         return self._about("routes", symbol, self._routes)
 
     def _routes(self, symbol: Symbol) -> list[Route] | None:
-        if symbol is None or symbol.kind not in ("class", "external"):
-            return None
         members: dict[str, Route | None] = {}
         unknown = False
         for ref in self._mro(symbol):
