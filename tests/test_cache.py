@@ -460,3 +460,24 @@ def test_no_home_directory_means_no_key(proj, monkeypatch):
     monkeypatch.chdir(proj)
     assert run_cli(["check", "."]).code in (0, 1)
     assert not (proj / "~").exists() and not (proj / CACHE_DIR_NAME).exists()
+
+
+def test_broken_example_reports_the_same_cold_warm_and_uncached(tmp_path):
+    """The same diagnostics, Python-side ones included, whether the indexes
+    come from parsing or (lazily decoded) from the cache."""
+    import shutil
+
+    project = tmp_path / "broken"
+    shutil.copytree(REPO / "examples" / "broken", project, ignore=shutil.ignore_patterns(CACHE_DIR_NAME))
+    cache_dir = str(tmp_path / "cache")
+
+    def run(*options: str) -> str:
+        result = run_cli(["check", "--output-format", "json", *options, str(project)])
+        assert result.code == 1, result.err
+        return result.out
+
+    cold = run("--cache-dir", cache_dir)
+    assert entries(Path(cache_dir)), "the cold run wrote no entries"
+    assert '"path": "' in cold and ".py" in cold  # diagnostics in Python files too
+    assert run("--cache-dir", cache_dir) == cold
+    assert run("--no-cache") == cold
