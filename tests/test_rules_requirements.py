@@ -545,7 +545,7 @@ def test_one_dash_options_error_or_warning(project, cli):
     diags = check(cli, root)
     assert [(d["code"], d["severity"], d["column"]) for d in diags] == [
         ("FAL308", "error", 22),
-        ("FAL308", "warning", 66),
+        ("FAL317", "warning", 66),
     ]  # the swallowed URL is no FAL306 of its own, `-target` no FAL316
     assert "`https://x.org/simple` becomes a requirement: uv fails" in diags[0]["message"]
     assert diags[0]["help"] == "write `--extra-index-url`"

@@ -908,9 +908,10 @@ class SuspiciousRequirementOption(_RequirementsRule):
         An option such as `-extra-index-url` or `-target`: uv reads the first letter as a
         short option and the rest as its value (`-e xtra-index-url`: install the directory
         `xtra-index-url` as editable; `-t arget`: install into the directory `arget`),
-        and the next string, meant as the value, becomes a requirement. Reported as an
-        error when uv then certainly fails (a file, directory, index or interpreter that
-        does not exist), as a warning otherwise (`-target`, `-torch-backend`).
+        and the next string, meant as the value, becomes a requirement. Reported when uv
+        then certainly fails (a file, directory, index or interpreter that does not
+        exist); when uv accepts what it read (`-target`, `-torch-backend`), FAL317 reports
+        it as a warning.
     """
     why = "The option does not do what it says: uv fails or installs somewhere else."
     fix = "Write long options with two dashes: `--extra-index-url`."
@@ -926,27 +927,54 @@ class SuspiciousRequirementOption(_RequirementsRule):
         )
     ]
 
+    #: report the one-dash options after which uv fails (True) or goes on (False)
+    uv_fails = True
+
     def check_requirements(self, reqs):
-        from .._records import replace
+        for layer, p, message, fails in _one_dash_options(reqs):
+            if fails is self.uv_fails:
+                yield self.problem(reqs, layer, p, message, help=_help(p.suggestion))
 
-        from ..requirements import option_spec
 
-        for layer, p in reqs.problems(("suspicious-option",)):
-            text = layer.strings[p.index]
-            spec = option_spec(text[:2])
-            meant = option_spec((p.suggestion or "").split("=")[0])
-            swallowed = ""
-            fails = spec is not None and spec.name in _FAILING_SHORT
-            if spec is not None and spec.name == "--index-url":
-                fails = any(i.kind == "requirement" for i in layer.analysis.items)  # PyPI is replaced
-            nxt = p.index + 1
-            if meant is not None and meant.takes_value and "=" not in text and nxt < len(layer.strings):
-                swallowed = f", and {code(layer.strings[nxt])} becomes a requirement"
-                fails = fails or any(q.index == nxt and q.parse_time for q in layer.analysis.problems)
-            fails = fails or any(q.index == p.index and q.parse_time for q in layer.analysis.problems)
-            consequence = "uv fails" if fails else "uv accepts it and does something else"
-            diag = self.problem(reqs, layer, p, f"{p.message}{swallowed}: {consequence}", help=_help(p.suggestion))
-            yield diag if fails else replace(diag, severity=WARNING)
+@register
+class MisreadRequirementOption(SuspiciousRequirementOption):
+    code = "FAL317"
+    name = "misread-requirement-option"
+    severity = WARNING
+    summary = "A long option written with one dash, which uv accepts as a short option and its value"
+    what = """
+        An option such as `-target` or `-torch-backend` that uv reads as a short option and
+        its value (`-t arget`: install into the directory `arget`) and accepts, so the
+        install goes on, doing something other than what was meant. (When uv fails
+        instead, FAL308 reports it as an error.)
+    """
+    why = "The packages are installed somewhere else, or with other settings, than the option says."
+    fix = "Write long options with two dashes: `--target`."
+    invalid = [Example(_app('["-target", "out", "torch==2.4.1"]'), expect=["3:17"])]
+    valid = [Example(_app('["--target", "out", "torch==2.4.1"]'))]
+    uv_fails = False
+
+
+def _one_dash_options(reqs: AppRequirements) -> Iterator[tuple[Layer, "ReqProblem", str, bool]]:
+    """Each long option of ``reqs`` written with one dash: its layer, the
+    problem, the message, and whether uv then certainly fails."""
+    from ..requirements import option_spec
+
+    for layer, p in reqs.problems(("suspicious-option",)):
+        text = layer.strings[p.index]
+        spec = option_spec(text[:2])
+        meant = option_spec((p.suggestion or "").split("=")[0])
+        swallowed = ""
+        fails = spec is not None and spec.name in _FAILING_SHORT
+        if spec is not None and spec.name == "--index-url":
+            fails = any(i.kind == "requirement" for i in layer.analysis.items)  # PyPI is replaced
+        nxt = p.index + 1
+        if meant is not None and meant.takes_value and "=" not in text and nxt < len(layer.strings):
+            swallowed = f", and {code(layer.strings[nxt])} becomes a requirement"
+            fails = fails or any(q.index == nxt and q.parse_time for q in layer.analysis.problems)
+        fails = fails or any(q.index == p.index and q.parse_time for q in layer.analysis.problems)
+        consequence = "uv fails" if fails else "uv accepts it and does something else"
+        yield layer, p, f"{p.message}{swallowed}: {consequence}", fails
 
 
 #: options whose value names a file uv reads where it runs
@@ -1506,7 +1534,7 @@ class IneffectiveRequirementOption(_RequirementsRule):
             if item.kind != "option" or not item.option or item.option in _NOTES_ELSEWHERE:
                 continue
             if any(p.index == item.index and p.kind == "suspicious-option" for p in layer.analysis.problems):
-                continue  # `-target`: FAL308 explains it
+                continue  # `-target`: FAL308/FAL317 explain it
             spec = option_spec(item.option)
             if spec is None or not spec.note:
                 continue
