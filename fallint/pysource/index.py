@@ -464,16 +464,7 @@ class ModuleIndex:
         if places is None or len(places) != 1:
             return None
         group, position = places[0]
-        entry = self.__dict__.get(group)
-        if entry is not None:
-            entry = entry[position]
-        else:
-            entry = self.__dict__["_entries"].get((group, position))
-        if entry is not None:
-            values = [getattr(entry, field_name) for field_name in _FACT_FIELDS[group]]
-        else:
-            raw = self.__dict__["_packed"][group][position]
-            values = [raw[i] for i in _FACT_POSITIONS[group]]
+        values = self._fields(group, position, _FACT_FIELDS[group])
         if group == "functions":
             return (group, bool(values[0]))
         if group == "assignments":
@@ -488,18 +479,22 @@ class ModuleIndex:
         return sorted(first, key=first.__getitem__)
 
     def _order(self, group: str, position: int) -> int:
-        """The ``order`` of an entry (read from its packed form when it has not
-        been decoded: the names of a module are listed without decoding it)."""
+        """The ``order`` of an entry (the names of a module are listed
+        without decoding it)."""
+        (order,) = self._fields(group, position, ("order",))
+        if type(order) is not int:
+            raise TypeError(f"{group}: an order that is not a number")
+        return order
+
+    def _fields(self, group: str, position: int, names: tuple[str, ...]) -> list:
+        """Some fields of an entry: from the entry when it has been decoded,
+        else read from its packed form (which is not decoded for this)."""
         whole = self.__dict__.get(group)
-        if whole is None:
-            decoded = self.__dict__["_entries"].get((group, position))
-            if decoded is None:
-                order = self.__dict__["_packed"][group][position][_ORDER_POSITIONS[group]]
-                if type(order) is not int:
-                    raise TypeError(f"{group}: an order that is not a number")
-                return order
-            return decoded.order
-        return whole[position].order
+        entry = whole[position] if whole is not None else self.__dict__["_entries"].get((group, position))
+        if entry is not None:
+            return [getattr(entry, name) for name in names]
+        raw = self.__dict__["_packed"][group][position]
+        return [raw[_FIELD_POSITIONS[group][name]] for name in names]
 
     def class_named(self, name: str, line: int | None = None) -> ClassEntry | None:
         """The class ``name`` (the one at ``line`` when given)."""
@@ -516,7 +511,7 @@ class ModuleIndex:
         packed = self.__dict__.get("_packed")
         if packed is None or "functions" in self.__dict__:
             return [f for f in self.functions if f.decorators]
-        position = _FUNCTION_DECORATORS
+        position = _FIELD_POSITIONS["functions"]["decorators"]
         return [self._entry("functions", i) for i, raw in enumerate(packed["functions"]) if raw[position]]
 
 
@@ -531,20 +526,16 @@ _GROUP_TYPES: dict[str, type] = {
 #: the groups whose entries bind a name (their first field)
 _BINDING_GROUPS = ("classes", "functions", "assignments", "imports")
 _INDEX_FIELDS = tuple(f.name for f in fields(ModuleIndex))
-_FUNCTION_DECORATORS = [f.name for f in fields(FunctionEntry)].index("decorators")
-#: what binding_facts reads of each group, and where those fields are
+#: group -> field name -> its place in a packed entry
+_FIELD_POSITIONS = {
+    group: {f.name: i for i, f in enumerate(fields(cls))} for group, cls in _GROUP_TYPES.items()
+}
+#: what binding_facts reads of each group
 _FACT_FIELDS = {
     "imports": ("module", "level", "attr"),
     "functions": ("decorators",),
     "assignments": ("alias", "applied"),
     "classes": (),
-}
-_FACT_POSITIONS = {
-    group: [[f.name for f in fields(_GROUP_TYPES[group])].index(n) for n in names]
-    for group, names in _FACT_FIELDS.items()
-}
-_ORDER_POSITIONS = {
-    group: [f.name for f in fields(cls)].index("order") for group, cls in _GROUP_TYPES.items()
 }
 assert _INDEX_FIELDS[: len(_GROUP_TYPES)] == tuple(_GROUP_TYPES)
 

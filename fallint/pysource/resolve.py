@@ -591,8 +591,7 @@ class SourceProject:
         self._files: dict[str, FileResult] = {}
         #: file() results by the absolute path as it was asked for
         self._asked: dict[str, FileResult] = {}
-        #: path as given -> resolved path / absolute Path / is a namespace directory
-        self._resolved: dict[str, str] = {}
+        #: path as given -> absolute Path / is a namespace directory
         self._absolute: dict[str, Path] = {}
         self._namespaces: dict[str, bool] = {}
         self._lookups: dict[tuple, Symbol | None] = {}
@@ -609,12 +608,8 @@ class SourceProject:
     # -- files -------------------------------------------------------------
 
     def _key(self, path: Path | str) -> str:
-        """The resolved (symlink-free) absolute path, memoised."""
-        text = os.fspath(path)
-        key = self._resolved.get(text)
-        if key is None:
-            key = self._resolved[text] = real_path(text)
-        return key
+        """The resolved (symlink-free) absolute path (real_path memoises it)."""
+        return real_path(path)
 
     def _abs(self, path: Path | str) -> Path:
         """``path`` as an absolute Path, memoised (the same object each time)."""
