@@ -37,11 +37,10 @@ third-party package), the rules say nothing.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import sys
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
@@ -157,7 +156,7 @@ def _entries(requirements) -> Iterator[tuple[tuple, str]]:
                     yield ("requirements", i, j), inner
 
 
-@functools.lru_cache(maxsize=1024)
+@lru_cache(maxsize=1024)
 def _requirement_name(text: str) -> str | None:
     from ..requirements import requirement_name
 
