@@ -8,8 +8,8 @@ def check(paths=None, **options):
 
     Keyword options are those of :class:`fallint.engine.Options` (``select``,
     ``ignore``, ``apps``, ``fail_on`` ...).  Raises
-    :class:`fallint.discovery.UsageError` for unusable paths.
+    :class:`fallint.loading.discovery.UsageError` for unusable paths.
     """
-    from .engine import Options, check_paths
+    from fallint.engine.run import Options, check_paths
 
     return check_paths(list(paths or []), Options(**options)).diagnostics

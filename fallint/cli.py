@@ -16,7 +16,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__
+from fallint import __version__
 
 FORMATS = ("full", "concise", "json", "github", "sarif")
 _DEPENDENCIES = {"tomli", "libcst", "packaging", "tree_sitter", "tree_sitter_toml"}
@@ -147,8 +147,8 @@ def _flatten(lists: list[list[str]] | None) -> list[str] | None:
 
 
 def _check(args, parser) -> int:
-    from .engine import Options, UsageError, check_paths, exit_code, print_internal
-    from .registry import resolve_selector
+    from fallint.engine.run import Options, UsageError, check_paths, exit_code, print_internal
+    from fallint.rules.registry import resolve_selector
 
     select, extend, ignore = _flatten(args.select), _flatten(args.extend_select), _flatten(args.ignore)
     for sel in (select or []) + (extend or []) + (ignore or []):
@@ -182,7 +182,7 @@ def _check(args, parser) -> int:
         if missing and result.projects:
             print(f"fallint: warning: no app named {', '.join(missing)} in the checked projects", file=sys.stderr)
 
-    from .reporters import RunSummary, render, use_color
+    from fallint.reports.common import RunSummary, render, use_color
 
     fmt = args.output_format or "full"
     text = render(
@@ -202,7 +202,7 @@ def _check(args, parser) -> int:
 
 
 def _rules(args) -> int:
-    from .registry import all_rules
+    from fallint.rules.registry import all_rules
 
     rules = all_rules()
     if args.output_format == "json":
@@ -214,7 +214,7 @@ def _rules(args) -> int:
         ]
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
     elif args.output_format == "markdown":
-        from .docs import render_rules_md
+        from fallint.docs import render_rules_md
 
         sys.stdout.write(render_rules_md())
     else:
@@ -225,13 +225,13 @@ def _rules(args) -> int:
 
 
 def _rule(args) -> int:
-    from .docs import render_rule
-    from .registry import get_rule
+    from fallint.docs import render_rule
+    from fallint.rules.registry import get_rule
 
     rule = get_rule(args.code)
     if rule is None:
-        from .registry import all_rules
-        from .suggest import did_you_mean
+        from fallint.rules.registry import all_rules
+        from fallint.util.suggest import did_you_mean
 
         names = [r.code for r in all_rules()] + [r.name for r in all_rules()]
         hint = did_you_mean(args.code, names)
@@ -244,7 +244,7 @@ def _rule(args) -> int:
 
 def _clean(args) -> int:
     try:
-        from .cache import clean
+        from fallint.loading.cache import clean
     except ImportError:  # pragma: no cover - cache not built yet
         print("fallint: nothing to clean", file=sys.stderr)
         return 0

@@ -8,7 +8,7 @@ annotation has a visible extent.
 
 from __future__ import annotations
 
-from ._records import dataclass, field
+from fallint.util.records import dataclass, field
 from pathlib import Path
 
 ERROR = "error"

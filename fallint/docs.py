@@ -3,7 +3,7 @@
 ``rules.md`` is never edited by hand: ``python -m fallint.docs`` rewrites it
 (``--check`` exits 1 when it is stale), and a test fails when it is stale.
 Each rule's "Bad" and "Good" examples are its first invalid and first
-valid :class:`~fallint.registry.Example`, which the test suite runs.
+valid :class:`~fallint.rules.registry.Example`, which the test suite runs.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .registry import Example, Rule, all_rules
+from fallint.rules.registry import Example, Rule, all_rules
 
 HEADER = """\
 # fallint rules

@@ -1,4 +1,4 @@
-"""fallint.cache: per-file results on disk, keyed by content and versions."""
+"""fallint.loading.cache: per-file results on disk, keyed by content and versions."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from fallint import cache as cache_mod
-from fallint.cache import CACHE_DIR_NAME, Cache, project_cache, user_project_dir
-from fallint.pysource.resolve import SourceProject, load_bytes, load_file
+from fallint.loading import cache as cache_mod
+from fallint.loading.cache import CACHE_DIR_NAME, Cache, project_cache, user_project_dir
+from fallint.model.sources import SourceProject, load_bytes, load_file
 
 from .conftest import REPO, run_cli, write_files
 
@@ -382,8 +382,8 @@ def test_read_only_project_mount_uses_the_user_cache(proj, tmp_path, user_cache)
         pytest.skip("cannot bind-mount read-only here")
     script = textwrap.dedent(f"""
         from pathlib import Path
-        from fallint.cache import project_cache
-        from fallint.pysource.resolve import SourceProject
+        from fallint.loading.cache import project_cache
+        from fallint.model.sources import SourceProject
         root = Path({str(proj)!r})
         sources = SourceProject(root, cache=project_cache(root), jobs=1)
         sources.prefetch([root / "apps" / "a.py", root / "apps" / "b.py"])

@@ -5,7 +5,7 @@ import textwrap
 
 import pytest
 
-from fallint.dockerfile import expand_word, fal_copy_sources, parse_dockerfile
+from fallint.formats.dockerfile import expand_word, fal_copy_sources, parse_dockerfile
 
 
 def parse(text: str):

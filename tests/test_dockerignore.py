@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from fallint.dockerfile import fal_copy_sources, parse_dockerfile
-from fallint.dockerignore import (
+from fallint.formats.dockerfile import fal_copy_sources, parse_dockerfile
+from fallint.formats.dockerignore import (
     BadPattern,
     DockerIgnore,
     fal_upload,

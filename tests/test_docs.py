@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from fallint.docs import render_rules_md
-from fallint.registry import all_rules
+from fallint.rules.registry import all_rules
 
 from .conftest import REPO
 

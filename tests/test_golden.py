@@ -24,7 +24,7 @@ def test_golden(cli, fmt):
     if fmt == "sarif":
         data = json.loads(out)
         run = data["runs"][0]
-        from fallint.registry import all_rules
+        from fallint.rules.registry import all_rules
 
         rules = run["tool"]["driver"]["rules"]
         assert [r["id"] for r in rules] == [r.code for r in all_rules()]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from fallint.imageref import check_image_reference, parse_image_reference
+from fallint.formats.imageref import check_image_reference, parse_image_reference
 
 SHA = "0123456789abcdef" * 4  # 64 lowercase hex digits
 

@@ -1,4 +1,4 @@
-"""The lean cold path of fallint.pysource.index: a smaller skeleton (function
+"""The lean cold path of fallint.formats.python: a smaller skeleton (function
 stubs, no blank, comment or ignored lines), the nesting scanner's fast lines,
 code sliced from the text for values, and shallow files parsed without the
 parse thread -- all giving exactly what libcst's PositionProvider over the
@@ -17,8 +17,8 @@ import threading
 
 import pytest
 
-from fallint.pysource import index as index_mod
-from fallint.pysource.index import (
+from fallint.formats import python as index_mod
+from fallint.formats.python import (
     PySyntaxError,
     _index_with_provider,
     _safe_skeleton,
@@ -413,7 +413,7 @@ def test_shallow_files_are_parsed_without_the_parse_thread():
     script = textwrap.dedent(
         """
         import threading
-        from fallint.pysource import index
+        from fallint.formats import python as index
         print(index._stack_is_roomy())
         assert index.index_source("class A(B):\\n    x = 1\\n").class_named("A").bases == ["B"]
         print(threading.active_count())

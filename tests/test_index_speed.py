@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from fallint.pysource import index as index_mod
-from fallint.pysource.index import PySyntaxError, _index_with_provider, _skeleton, index_source
+from fallint.formats import python as index_mod
+from fallint.formats.python import PySyntaxError, _index_with_provider, _skeleton, index_source
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -125,7 +125,7 @@ def _corpus() -> list[tuple[str, str]]:
     standard-library modules, all small enough to keep the test fast."""
     sources = [("edges", EDGES)]
     for pattern in ("tests/fixtures/**/*.py", "examples/**/*.py", "benchmarks/*.py",
-                    "fallint/pysource/*.py", "fallint/engine.py", "fallint/cache.py"):
+                    "fallint/formats/python.py", "fallint/model/*.py", "fallint/engine/*.py", "fallint/loading/cache.py"):
         for path in sorted(REPO.glob(pattern)):
             sources.append((str(path.relative_to(REPO)), path.read_text(encoding="utf-8")))
     for name in ("dataclasses", "argparse", "json.decoder", "contextlib", "functools"):

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from fallint.pysource import resolve
-from fallint.pysource.resolve import (
+from fallint.model import sources as resolve
+from fallint.model.sources import (
     MIN_PARALLEL_FILES,
     FileResult,
     SourceProject,
@@ -230,7 +230,7 @@ def test_engine_prefetches_what_the_apps_name(tmp_path, monkeypatch):
         real(self, paths)
 
     monkeypatch.setattr(SourceProject, "prefetch", record)
-    from fallint.engine import Options, check_paths
+    from fallint.engine.run import Options, check_paths
 
     check_paths([str(root)], Options(project_options={"no_cache": True}))
     assert calls[0] == [root / "apps" / "one.py", root / "src" / "svc" / "serve.py"]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from fallint.registry import all_rules
+from fallint.rules.registry import all_rules
 
 from .conftest import REPO
 

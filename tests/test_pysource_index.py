@@ -1,4 +1,4 @@
-"""fallint.pysource.index: one file -> a plain-data ModuleIndex."""
+"""fallint.formats.python: one file -> a plain-data ModuleIndex."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from fallint.pysource.index import (
+from fallint.formats.python import (
     INDEX_FORMAT,
     AssignmentEntry,
     ClassEntry,
@@ -326,7 +326,7 @@ def test_pathological_nesting_is_refused_not_a_crash():
     # in a subprocess: without the guard, libcst's native parser segfaults
     script = HOSTILE_CASES + textwrap.dedent(
         """
-        from fallint.pysource.index import index_source, PySyntaxError
+        from fallint.formats.python import index_source, PySyntaxError
         for name, source in CASES.items():
             try:
                 index_source(source + "\\n")
@@ -360,8 +360,8 @@ def test_importing_index_does_not_import_libcst():
     script = textwrap.dedent(
         """
         import json, sys
-        from fallint.pysource.index import ModuleIndex
-        import fallint.pysource
+        from fallint.formats.python import ModuleIndex
+        import fallint.model.sources, fallint.model.layout
         data = json.loads(sys.stdin.read())
         index = ModuleIndex.from_dict(data)
         assert index.class_named("Model") is not None

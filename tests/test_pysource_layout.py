@@ -1,4 +1,4 @@
-"""fallint.pysource.layout: where modules live, per build backend."""
+"""fallint.model.layout: where modules live, per build backend."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from fallint.pysource.layout import detect_backend, project_layout
+from fallint.model.layout import detect_backend, project_layout
 
 
 def make(root: Path, *files: str) -> Path:

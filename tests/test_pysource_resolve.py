@@ -1,4 +1,4 @@
-"""fallint.pysource.resolve: cross-file resolution, fal verdicts, settings."""
+"""fallint.model.sources: cross-file resolution, fal verdicts, settings."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from fallint.pysource.index import ModuleIndex
-from fallint.pysource.layout import project_layout
-from fallint.pysource.resolve import MAX_SOURCE_BYTES, FileResult, SourceProject, load_file
+from fallint.formats.python import ModuleIndex
+from fallint.model.layout import project_layout
+from fallint.model.sources import MAX_SOURCE_BYTES, FileResult, SourceProject, load_file
 
 
 def write(root: Path, files: dict[str, str | bytes]) -> Path:
@@ -467,7 +467,8 @@ def test_analysis_never_executes_user_code(tmp_path):
         f"""
         import sys
         from pathlib import Path
-        from fallint.pysource import SourceProject, project_layout
+        from fallint.model.sources import SourceProject
+        from fallint.model.layout import project_layout
         root = Path({str(tmp_path)!r})
         project = SourceProject(root, project_layout(root, {{}}))
         symbol = project.lookup(root / "app.py", "App1")

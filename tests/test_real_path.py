@@ -1,4 +1,4 @@
-"""fallint.files.real_path agrees with os.path.realpath."""
+"""fallint.loading.files.real_path agrees with os.path.realpath."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from fallint.files import forget_real_paths, real_path
+from fallint.loading.files import forget_real_paths, real_path
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
@@ -34,7 +34,7 @@ def test_real_path_agrees_with_realpath(tmp_path, monkeypatch):
 def test_read_bounded(tmp_path):
     import io
 
-    from fallint.files import read_bounded
+    from fallint.loading.files import read_bounded
 
     path = tmp_path / "f"
     for size, limit, expected in ((0, 10, b""), (10, 10, b"x" * 10), (11, 10, None), (5000, 1 << 20, b"x" * 5000)):

@@ -1,4 +1,4 @@
-"""fallint._records: the lean dataclasses behave like the standard ones for
+"""fallint.util.records: the lean dataclasses behave like the standard ones for
 what fallint uses."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from typing import ClassVar
 
 import pytest
 
-from fallint._records import FrozenInstanceError, asdict, dataclass, field, fields, replace
+from fallint.util.records import FrozenInstanceError, asdict, dataclass, field, fields, replace
 
 
 @dataclass
@@ -97,7 +97,7 @@ def test_non_default_after_default_is_refused():
 def test_generic_and_compiled_init_agree(monkeypatch):
     """Instances made before and after a class's __init__ is compiled are the
     same, and both refuse bad arguments alike."""
-    from fallint import _records
+    from fallint.util import records as _records
 
     monkeypatch.setattr(_records, "COMPILE_AFTER", 3)
 

@@ -10,9 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from fallint import __version__, registry, reporters
+from fallint import __version__
+from fallint.rules import registry
+from fallint.reports import common as reporters
 from fallint.diagnostics import Diagnostic, Location, Related
-from fallint.reporters import DOCS_URL, FORMATS, RunSummary, read_source_lines, render, use_color
+from fallint.reports.common import (
+    DOCS_URL,
+    FORMATS,
+    RunSummary,
+    read_source_lines,
+    render,
+    use_color,
+)
 
 # -- throwaway rules (registered only inside an isolated registry) -----------
 

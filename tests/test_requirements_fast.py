@@ -1,6 +1,6 @@
 """The packaging-free reading of common requirements agrees with packaging.
 
-``fallint.requirements`` reads simple requirements (name, extras, release
+``fallint.formats.requirements`` reads simple requirements (name, extras, release
 specifiers, a marker of plain comparisons) without importing packaging; for
 every string it accepts, the fields must be exactly what packaging's parse
 gives, and every other string must still go to packaging."""
@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from fallint import requirements as R
+from fallint.formats import requirements as R
 
 NAMES = ["torch", "numpy", "A.B-c_d", "x", "Pillow", "a1", "z_"]
 EXTRAS = ["", "[cpu]", "[ a , B_c ]", "[]", "[a,a]", "[A,a]", "[x-y,z]"]
@@ -52,7 +52,7 @@ def test_fast_path_agrees_with_packaging():
 @pytest.mark.parametrize("text", ["torch==2.4.1", "numpy>=1.26; python_version >= '3.10'", "a[x]>=1,<2"])
 def test_common_requirements_do_not_import_packaging(text, tmp_path):
     code = (
-        "import sys; from fallint import requirements as R; "
+        "import sys; from fallint.formats import requirements as R; "
         f"a = R.analyze_layer([{text!r}]); "
         "assert not a.problems, a.problems; "
         "print(R.requirement_name(a.items[0].text), 'packaging' in sys.modules)"

@@ -1,4 +1,4 @@
-"""fallint.requirements: fal `requirements` layers read as `uv pip install` reads them.
+"""fallint.formats.requirements: fal `requirements` layers read as `uv pip install` reads them.
 
 The unit tests need nothing but packaging and tomli. The tests at the end
 run the real `uv` (the `uv` package from PyPI, or `uv` on PATH) and skip
@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from fallint import requirements as R
-from fallint.requirements import (
+from fallint.formats import requirements as R
+from fallint.formats.requirements import (
     LAYER,
     UV_CONFLICTS,
     UV_PIP_INSTALL_OPTIONS,

@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from fallint.engine import Options, check_paths
-from fallint.registry import all_rules
+from fallint.engine.run import Options, check_paths
+from fallint.rules.registry import all_rules
 
 from .conftest import write_files
 

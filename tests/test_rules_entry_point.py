@@ -619,7 +619,7 @@ def test_symbol_is_not_checked_in_an_unpackaged_module(project, cli):
 
 
 def test_each_file_is_parsed_once_per_run(project, cli, monkeypatch):
-    from fallint.pysource import resolve
+    from fallint.model import sources as resolve
 
     seen: list = []
     real_file, real_bytes = resolve.load_file, resolve.load_bytes

@@ -8,7 +8,7 @@ import textwrap
 
 import pytest
 
-from fallint.engine import Options, check_paths
+from fallint.engine.run import Options, check_paths
 
 WEB = textwrap.dedent('''
     import fal

@@ -1,30 +1,47 @@
-"""Every rule module in this package is imported (and so registered) on first use.
+"""The rules, one module per rule, in a package per family, plus their registry.
 
-Families: 0xx TOML/structure, 1xx ref, 2xx entry point, 3xx requirements,
-4xx image and files, 5xx runtime and scaling, 6xx code/config interplay,
-9xx fallint's own configuration and suppressions.
+Families: ``structure`` (FAL0xx, the TOML and the shape of every app table),
+``ref`` (1xx), ``entry_point`` (2xx), ``requirements`` (3xx), ``image`` (4xx:
+images, Dockerfiles, ``app_files``), ``runtime`` (5xx, machines and scaling),
+``interplay`` (6xx, settings the code overrides), ``config`` (9xx, fallint's own
+configuration and suppressions).
+
+Importing this package imports no rule: :func:`load_all` does, on the first
+registry lookup (:mod:`fallint.rules.registry`), so that reading
+``[tool.fallint]`` or printing ``--version`` never pays for 90 rule modules.
 """
+
+from __future__ import annotations
 
 import importlib
 import os
 
+_NOT_RULES = frozenset({"registry", "base"})
 
-def _rule_modules() -> list[str]:
-    """The rule modules' names: ``*.py`` files here not starting with ``_``
-    (a directory listing: ``pkgutil.iter_modules`` imports ``inspect``, ~4 ms)."""
-    names: set[str] = set()
-    for directory in __path__:
+
+def _modules(package: str, directories: list[str]) -> list[str]:
+    """Rule modules below ``directories``: ``*.py`` files not starting with ``_``
+    and sub-packages (families), found by directory listing (``pkgutil``
+    imports ``inspect``, ~4 ms)."""
+    found: list[str] = []
+    for directory in directories:
         try:
-            entries = os.listdir(directory)
+            entries = sorted(os.listdir(directory))
         except OSError:
             continue
-        names.update(n[:-3] for n in entries if n.endswith(".py") and not n.startswith("_"))
-    if not names:  # not a plain directory (a zip, a frozen build): ask importlib
-        import pkgutil
+        for entry in entries:
+            if entry.startswith("_"):
+                continue
+            path = os.path.join(directory, entry)
+            if entry.endswith(".py"):
+                if entry[:-3] not in _NOT_RULES or package != __name__:
+                    found.append(f"{package}.{entry[:-3]}")
+            elif os.path.isfile(os.path.join(path, "__init__.py")):
+                found.extend(_modules(f"{package}.{entry}", [path]))
+    return found
 
-        names = {m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")}
-    return sorted(names)
 
-
-for _mod in _rule_modules():
-    importlib.import_module(f"{__name__}.{_mod}")
+def load_all() -> None:
+    """Import every rule module (each registers its rule on import)."""
+    for name in _modules(__name__, list(__path__)):
+        importlib.import_module(name)

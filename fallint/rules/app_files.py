@@ -32,16 +32,16 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from .._records import dataclass
-from ..registry import ERROR, WARNING, Example, Rule, register
-from ..suggest import did_you_mean
-from ..text import code
-from .image import fal_error_text, string_offset_location
+from fallint.util.records import dataclass
+from fallint.rules.registry import ERROR, WARNING, Example, Rule, register
+from fallint.util.suggest import did_you_mean
+from fallint.util.text import code
+from fallint.rules.image import fal_error_text, string_offset_location
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..diagnostics import Diagnostic
-    from ..dockerignore import FalUpload
-    from ..project import App
+    from fallint.diagnostics import Diagnostic
+    from fallint.formats.dockerignore import FalUpload
+    from fallint.model.project import App
 
 #: ``fal.app.DEFAULT_APP_FILES_IGNORE`` (used when app_files_ignore is not set)
 DEFAULT_APP_FILES_IGNORE = (r"\.pyc$", r"__pycache__/", r"\.git/", r"\.DS_Store$")
@@ -105,7 +105,7 @@ class AppFiles:
     def upload(self) -> "FalUpload | None":
         if self.base is None:
             return None
-        from ..dockerignore import fal_collect
+        from fallint.formats.dockerignore import fal_collect
 
         return fal_collect(
             self.base, self.entries, self.patterns, context_name="app files context directory"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..diagnostics import Location
-from ..registry import WARNING, Example, Rule, register
+from fallint.diagnostics import Location
+from fallint.rules.registry import WARNING, Example, Rule, register
 
 
 @register
@@ -88,7 +88,7 @@ class UnusedSuppression(Rule):
     def check_project(self, project):
         if project.app_filter is not None:
             return
-        from ..registry import iter_codes
+        from fallint.rules.registry import iter_codes
 
         everything = set(iter_codes())
         enabled = project.selection.enabled if project.selection is not None else everything

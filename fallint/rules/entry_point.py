@@ -44,19 +44,19 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from .._records import dataclass, field
-from ..diagnostics import Location, Related
-from ..registry import ERROR, Example, Rule, register
-from ..suggest import did_you_mean
-from ..files import resolved
-from ..text import canonical_name, code
-from .image import string_offset_location
+from fallint.util.records import dataclass, field
+from fallint.diagnostics import Location, Related
+from fallint.rules.registry import ERROR, Example, Rule, register
+from fallint.util.suggest import did_you_mean
+from fallint.loading.files import resolved
+from fallint.util.text import canonical_name, code
+from fallint.rules.image import string_offset_location
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..diagnostics import Diagnostic
-    from ..project import App, Project
-    from ..pysource.layout import Layout, ModuleLocation
-    from ..pysource.resolve import Symbol
+    from fallint.diagnostics import Diagnostic
+    from fallint.model.project import App, Project
+    from fallint.model.layout import Layout, ModuleLocation
+    from fallint.model.sources import Symbol
 
 __all__ = ["EntryPoint", "entry_point_of"]
 
@@ -158,14 +158,14 @@ def _entries(requirements) -> Iterator[tuple[tuple, str]]:
 
 @lru_cache(maxsize=1024)
 def _requirement_name(text: str) -> str | None:
-    from ..requirements import requirement_name
+    from fallint.formats.requirements import requirement_name
 
     return requirement_name(text)
 
 
 def requirements_view(app: "App", project_name: str | None) -> RequirementsView:
     """Classify the app's requirements the way fal materialises them."""
-    from ..requirements import local_path_target
+    from fallint.formats.requirements import local_path_target
 
     view = RequirementsView()
     requirements = app.table.get("requirements")
@@ -242,7 +242,7 @@ def _may_provide(project: "Project", directory: Path, module: str) -> bool:
     be read or its layout is uncertain."""
 
     def layout():
-        from ..pysource.layout import project_layout
+        from fallint.model.layout import project_layout
 
         text = project.read(directory / "pyproject.toml")
         if not text.ok:

@@ -6,7 +6,7 @@ For ``image.dockerfile`` fal 1.83.0 (``fal/cli/_utils.py``,
 1. reads the Dockerfile (relative to the pyproject directory) and raises
    when it is missing or blank;
 2. picks the ``COPY``/``ADD`` sources out of it with its own regex parse
-   (:func:`fallint.dockerfile.fal_copy_sources`: literal paths only, no
+   (:func:`fallint.formats.dockerfile.fal_copy_sources`: literal paths only, no
    wildcard or ``$VAR`` expansion) and uploads those files, filtered by its
    reading of ``.dockerignore`` (or its default patterns when there is
    none), minus the app's own ``ref`` file, which it ships separately;
@@ -15,7 +15,7 @@ For ``image.dockerfile`` fal 1.83.0 (``fal/cli/_utils.py``,
 
 So a source that exists locally can still be missing from the remote build.
 The rules here model both sides: what Docker would see locally
-(:func:`fallint.dockerignore.match_sources` on disk) and what the remote
+(:func:`fallint.formats.dockerignore.match_sources` on disk) and what the remote
 build sees (``available=`` the uploaded files); errors follow the remote
 side, messages explain the difference.
 
@@ -32,17 +32,17 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from .._records import dataclass
-from ..diagnostics import Diagnostic, Location, Related
-from ..registry import ERROR, WARNING, Example, Rule, register
-from ..suggest import did_you_mean
-from ..text import code
+from fallint.util.records import dataclass
+from fallint.diagnostics import Diagnostic, Location, Related
+from fallint.rules.registry import ERROR, WARNING, Example, Rule, register
+from fallint.util.suggest import did_you_mean
+from fallint.util.text import code
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..dockerfile import CopySource, Dockerfile, FalSources, Instruction, Word
-    from ..dockerignore import DockerIgnore, FalUpload, FalUploadedSource
-    from ..files import TextFile
-    from ..project import App, Project
+    from fallint.formats.dockerfile import CopySource, Dockerfile, FalSources, Instruction, Word
+    from fallint.formats.dockerignore import DockerIgnore, FalUpload, FalUploadedSource
+    from fallint.loading.files import TextFile
+    from fallint.model.project import App, Project
 
 __all__ = ["Build", "build_of", "string_offset_location"]
 
@@ -193,7 +193,7 @@ class Build:
         text = self.text
         if text is None:
             return None
-        from ..dockerfile import parse_dockerfile
+        from fallint.formats.dockerfile import parse_dockerfile
 
         return self.project.memo(("parse", self.path), lambda: parse_dockerfile(text))
 
@@ -226,20 +226,20 @@ class Build:
 
     @cached_property
     def ignore(self) -> "DockerIgnore":
-        from ..dockerignore import DockerIgnore
+        from fallint.formats.dockerignore import DockerIgnore
 
         return self.project.memo(("ignore",), lambda: DockerIgnore.from_file(self.context))
 
     @cached_property
     def fal_sources(self) -> "FalSources":
-        from ..dockerfile import fal_copy_sources
+        from fallint.formats.dockerfile import fal_copy_sources
 
         text = self.text or ""
         return self.project.memo(("fal-sources", self.path), lambda: fal_copy_sources(text))
 
     @cached_property
     def upload(self) -> "FalUpload":
-        from ..dockerignore import fal_upload
+        from fallint.formats.dockerignore import fal_upload
 
         exclude = [self.app_file] if self.app_file else []
         return self.project.memo(
@@ -296,7 +296,7 @@ def build_of(app: "App") -> Build | None:
 def image_is_built(app: "App") -> bool:
     """False when fal reads the app's Dockerfile but never builds it or uploads
     its context: the ``ref`` target keeps its own environment (FAL604)."""
-    from .ref import environment_owner
+    from fallint.rules.ref import environment_owner
 
     return environment_owner(app) is None
 
@@ -415,7 +415,7 @@ class _CopyAnalysis:
     # -- one BuildKit source ------------------------------------------------------
 
     def _source(self, ins: "Instruction", src: "CopySource") -> Iterator[_Finding]:
-        from ..dockerignore import contains_wildcards, match_sources
+        from fallint.formats.dockerignore import contains_wildcards, match_sources
 
         value = src.value or ""
         wildcard = contains_wildcards(value)
@@ -440,7 +440,7 @@ class _CopyAnalysis:
             yield from self._wildcard_partial(value, remote.paths, what, location)
 
     def _not_in_remote_context(self, ins, src, what, location, wildcard) -> _Finding:
-        from ..dockerignore import match_sources
+        from fallint.formats.dockerignore import match_sources
 
         value = src.value or ""
         local = match_sources(self.ctx, value, self.build.ignore)
@@ -465,7 +465,7 @@ class _CopyAnalysis:
         return _Finding("missing", location, message, help)
 
     def _missing_locally(self, value: str) -> tuple[str, str]:
-        from ..dockerignore import contains_wildcards, go_clean
+        from fallint.formats.dockerignore import contains_wildcards, go_clean
 
         rel = go_clean(value.lstrip("/")) if value.strip("/") else "."
         if contains_wildcards(rel):
@@ -617,7 +617,7 @@ class _CopyAnalysis:
     def _local_wildcard_matches(self, value: str) -> list[str]:
         """Local matches fal would upload if it expanded wildcards (not
         excluded by its ignore patterns or as the app file)."""
-        from ..dockerignore import match_sources
+        from fallint.formats.dockerignore import match_sources
 
         local = match_sources(self.ctx, value, self.build.ignore)
         if local.status != "ok":
@@ -658,7 +658,7 @@ class _CopyAnalysis:
 
 def _clean(path: str) -> str:
     """A context-relative path as fal's lexical relpath gives it."""
-    from ..dockerignore import go_clean
+    from fallint.formats.dockerignore import go_clean
 
     return go_clean(path.lstrip("/")) if path.strip("/") else "."
 
@@ -864,7 +864,7 @@ class DockerfileSyntaxError(_BuildRule):
     ]
 
     def check_build(self, build: Build) -> Iterator[Diagnostic]:
-        from ..dockerfile import INSTRUCTIONS
+        from fallint.formats.dockerfile import INSTRUCTIONS
 
         df = build.dockerfile
         if df is None or not _standard_syntax(df):
@@ -1523,7 +1523,7 @@ class InvalidImageReference(Rule):
         value = app.get("image", "image")
         if not isinstance(value, str) or not value.strip():
             return  # not a string: FAL004; blank: FAL014
-        from ..imageref import parse_image_reference
+        from fallint.formats.imageref import parse_image_reference
 
         problem = parse_image_reference(value).problem
         if problem is None:

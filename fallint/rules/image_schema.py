@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..registry import ERROR, Example, Rule, register
+from fallint.rules.registry import ERROR, Example, Rule, register
 
 
 @register

@@ -4,7 +4,7 @@ For a ``ref`` app, fal 1.83.0 builds the deployment from the class
 (``wrap_app``) and merges the TOML options into it afterwards
 (``fal/utils.py`` ``load_function_from`` / ``_merge_host_config``): a host
 setting the class sets explicitly keeps the class's value
-(:attr:`~fallint.pysource.resolve.Setting.overrides_toml`), the environment's
+(:attr:`~fallint.model.sources.Setting.overrides_toml`), the environment's
 ``requirements`` always come from the class, and a ``@fal.function(...)``
 target keeps every option its decorator passes.  All of these are warnings:
 the deploy works, just not with what the TOML says.
@@ -16,9 +16,9 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
-from ..diagnostics import Location, Related
-from ..registry import WARNING, Example, Rule, register
-from .ref import (
+from fallint.diagnostics import Location, Related
+from fallint.rules.registry import WARNING, Example, Rule, register
+from fallint.rules.ref import (
     RefRule,
     RefTarget,
     class_ancestry,
@@ -29,7 +29,7 @@ from .ref import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..project import App
+    from fallint.model.project import App
 
 #: TOML keys that fal 1.83.0 puts into the host options (``cli/_utils.py``),
 #: under the same name as the class attribute / class keyword / decorator keyword

@@ -2,7 +2,7 @@
 
 fal runs the ``ref``'d file (``runpy.run_path``) and looks the target up in
 its globals; these rules reach the same verdicts statically through
-``project.sources`` (:class:`~fallint.pysource.resolve.SourceProject`), so
+``project.sources`` (:class:`~fallint.model.sources.SourceProject`), so
 each Python file is parsed at most once per run, whatever the number of apps
 and rules that look at it, and no user code ever runs.
 
@@ -34,15 +34,15 @@ import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from .._records import dataclass
-from ..diagnostics import Location, Related
-from ..files import real_path
-from ..registry import ERROR, WARNING, Example, Rule, register
-from ..suggest import did_you_mean
+from fallint.util.records import dataclass
+from fallint.diagnostics import Location, Related
+from fallint.loading.files import real_path
+from fallint.rules.registry import ERROR, WARNING, Example, Rule, register
+from fallint.util.suggest import did_you_mean
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..project import App, Project
-    from ..pysource.resolve import FileResult, SourceProject, Symbol, TargetScan
+    from fallint.model.project import App, Project
+    from fallint.model.sources import FileResult, SourceProject, Symbol, TargetScan
 
 __all__ = ["RefRule", "RefTarget", "ref_target", "split_ref", "class_ancestry", "symbol_location", "rel", "short"]
 
@@ -250,7 +250,7 @@ def _what_it_is(sources: "SourceProject", symbol: "Symbol", binding: Any = None)
     """A phrase for a symbol that is certainly neither a fal.App nor a fal.function
     (``"a pydantic model"``); None when that is not certain.  ``binding`` is the
     module's own binding of the name, when it has one."""
-    from ..pysource.index import ImportEntry
+    from fallint.formats.python import ImportEntry
 
     if symbol.kind == "module" or (isinstance(binding, ImportEntry) and binding.attr is None):
         return "a module"
@@ -922,7 +922,7 @@ class RefNotAnApp(RefRule):
 
 def _misapplied_fal_functions(sources: "SourceProject", path: Path) -> list:
     """Module-level functions carrying ``@fal.function`` that is bare or not outermost."""
-    from ..pysource.resolve import Symbol
+    from fallint.model.sources import Symbol
 
     index = sources.index(path)
     found = []
@@ -1275,7 +1275,7 @@ class ClassKeywordConflict(RefRule):
     def check_target(self, app, target):
         if not target.is_app:
             return
-        from ..pysource.resolve import DIRECT_SETTINGS
+        from fallint.model.sources import DIRECT_SETTINGS
 
         for symbol, entry in class_ancestry(app.project.sources, target.symbol):
             for keyword, value in entry.keywords.items():

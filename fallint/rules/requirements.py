@@ -24,7 +24,7 @@ virtualenv backend):
   strings as the argument vector: an option, its value, a requirement each.
 
 So the rules here report, for the apps where fal uses the list: what ``uv``
-refuses before resolving (:data:`fallint.requirements.PARSE_TIME_KINDS`),
+refuses before resolving (:data:`fallint.formats.requirements.PARSE_TIME_KINDS`),
 what makes the install fail later, what fal itself refuses (local paths), and
 what is accepted but almost certainly wrong. :func:`requirements_of` analyses
 an app once (memoised per run) and every rule reads the same result. The
@@ -39,19 +39,19 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
-from .._records import dataclass, field
-from ..diagnostics import Location, Related
-from ..registry import ERROR, WARNING, Example, Rule, register
-from ..schema import REQUIREMENTS
-from ..suggest import did_you_mean
-from ..files import resolved
-from ..text import code, type_name
-from .image import string_offset_location
+from fallint.util.records import dataclass, field
+from fallint.diagnostics import Location, Related
+from fallint.rules.registry import ERROR, WARNING, Example, Rule, register
+from fallint.model.fal import REQUIREMENTS
+from fallint.util.suggest import did_you_mean
+from fallint.loading.files import resolved
+from fallint.util.text import code, type_name
+from fallint.rules.image import string_offset_location
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..diagnostics import Diagnostic
-    from ..project import App
-    from ..requirements import LayerAnalysis, LocalPath, ReqItem, ReqProblem
+    from fallint.diagnostics import Diagnostic
+    from fallint.model.project import App
+    from fallint.formats.requirements import LayerAnalysis, LocalPath, ReqItem, ReqProblem
 
 __all__ = ["AppRequirements", "Layer", "requirements_of", "toml_requirements_use", "explain_syntax_error"]
 
@@ -92,7 +92,7 @@ def _function_takes_toml_requirements(app: "App") -> bool:
     """The ``ref`` target is a ``@fal.function(...)`` whose options lack
     ``requirements`` (so fal merges the TOML list in). ``serve=...`` makes fal
     add its own requirements first: then the TOML list is ignored too."""
-    from .ref import ref_target
+    from fallint.rules.ref import ref_target
 
     target = ref_target(app)
     if target is None or target.kind != "function" or target.symbol is None or target.symbol.path is None:
@@ -233,7 +233,7 @@ def requirements_of(app: "App") -> AppRequirements | None:
 def _analysis(app: "App", items: list, base: Path) -> "LayerAnalysis":
     """``analyze_layer(items, base)``, shared by the apps of a project with the
     same layer (monorepos repeat theirs; the analysis is immutable)."""
-    from ..requirements import analyze_layer
+    from fallint.formats.requirements import analyze_layer
 
     known = app.project.known_pyprojects
     if not all(isinstance(x, str) for x in items):
@@ -244,7 +244,7 @@ def _analysis(app: "App", items: list, base: Path) -> "LayerAnalysis":
 def _hidden_problems(layer: Layer) -> frozenset:
     """Problems that only follow from a reported ``suspicious-option``: the
     element the user meant as that option's value is read as a requirement."""
-    from ..requirements import option_spec
+    from fallint.formats.requirements import option_spec
 
     hidden = []
     for problem in layer.analysis.problems:
@@ -958,7 +958,7 @@ class MisreadRequirementOption(SuspiciousRequirementOption):
 def _one_dash_options(reqs: AppRequirements) -> Iterator[tuple[Layer, "ReqProblem", str, bool]]:
     """Each long option of ``reqs`` written with one dash: its layer, the
     problem, the message, and whether uv then certainly fails."""
-    from ..requirements import option_spec
+    from fallint.formats.requirements import option_spec
 
     for layer, p in reqs.problems(("suspicious-option",)):
         text = layer.strings[p.index]
@@ -1162,7 +1162,7 @@ def _locals(reqs: AppRequirements) -> Iterator[tuple[Layer, int, "LocalPath"]]:
 
 def _fal203_covers(reqs: AppRequirements, local: "LocalPath") -> bool:
     """FAL203 reports this project's own missing ``[project].name`` on entry-point apps."""
-    from .entry_point import entry_point_of
+    from fallint.rules.entry_point import entry_point_of
 
     if local.directory != reqs.root or not local.has_pyproject or local.error:
         return False
@@ -1438,7 +1438,7 @@ class DuplicateRequirement(_RequirementsRule):
     ]
 
     def check_requirements(self, reqs):
-        from ..requirements import conflicting_pins, duplicates
+        from fallint.formats.requirements import conflicting_pins, duplicates
 
         for layer in reqs.layers:
             conflicts = {(a, b) for a, b, _ in conflicting_pins(layer.analysis)}
@@ -1481,7 +1481,7 @@ class ConflictingPins(_RequirementsRule):
     ]
 
     def check_requirements(self, reqs):
-        from ..requirements import conflicting_pins
+        from fallint.formats.requirements import conflicting_pins
 
         for layer in reqs.layers:
             for first, second, name in conflicting_pins(layer.analysis):
@@ -1495,7 +1495,7 @@ class ConflictingPins(_RequirementsRule):
                 )  # fmt: skip
 
 
-#: option notes from :mod:`fallint.requirements` that other rules cover
+#: option notes from :mod:`fallint.formats.requirements` that other rules cover
 _NOTES_ELSEWHERE = frozenset({"--editable"}) | _FILE_OPTIONS
 
 
@@ -1528,7 +1528,7 @@ class IneffectiveRequirementOption(_RequirementsRule):
     ]
 
     def check_requirements(self, reqs):
-        from ..requirements import option_spec
+        from fallint.formats.requirements import option_spec
 
         for layer, item in reqs.items():
             if item.kind != "option" or not item.option or item.option in _NOTES_ELSEWHERE:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..registry import ERROR, WARNING, Example, Rule, register
-from ..schema import CPU_MACHINE_TYPES, MACHINE_TYPES
-from ..suggest import did_you_mean
+from fallint.rules.registry import ERROR, WARNING, Example, Rule, register
+from fallint.model.fal import CPU_MACHINE_TYPES, MACHINE_TYPES
+from fallint.util.suggest import did_you_mean
 
 
 @register

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..diagnostics import Location
-from ..registry import ERROR, WARNING, Example, Rule, register
-from ..schema import (
+from fallint.diagnostics import Location
+from fallint.rules.registry import ERROR, WARNING, Example, Rule, register
+from fallint.model.fal import (
     APP_KEYS,
     AUTH_MODES,
     DEPLOYMENT_STRATEGIES,
@@ -18,8 +18,8 @@ from ..schema import (
     RETRY_CONDITIONS,
     RETRY_ENTRY_KEYS,
 )
-from ..suggest import did_you_mean, did_you_mean_text
-from ..text import type_name
+from fallint.util.suggest import did_you_mean, did_you_mean_text
+from fallint.util.text import type_name
 
 APPS = ("tool", "fal", "apps")
 

@@ -3,7 +3,7 @@
 A rule lives in exactly one place (a module under ``fallint.rules``) and
 carries everything about itself::
 
-    from fallint.registry import ERROR, Example, Rule, register
+    from fallint.rules.registry import ERROR, Example, Rule, register
 
     @register
     class UnknownAppKey(Rule):
@@ -49,10 +49,10 @@ import re
 import textwrap
 from typing import TYPE_CHECKING, ClassVar, Iterable, Iterator
 
-from .diagnostics import ERROR, WARNING, Diagnostic, Location, Related
+from fallint.diagnostics import ERROR, WARNING, Diagnostic, Location, Related
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .project import App, Project
+    from fallint.model.project import App, Project
 
 __all__ = [
     "ERROR",
@@ -243,7 +243,9 @@ def _load() -> None:
     global _LOADED
     if not _LOADED:
         _LOADED = True
-        from . import rules  # noqa: F401  (imports every rule module)
+        from fallint.rules import load_all
+
+        load_all()
 
 
 def all_rules() -> list[type[Rule]]:

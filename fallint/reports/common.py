@@ -43,10 +43,11 @@ from pathlib import Path
 from typing import Callable, Iterable
 from urllib.parse import quote
 
-from ._records import dataclass
-from . import __version__, registry
-from .diagnostics import ERROR, Diagnostic, Location, display_path
-from .files import MAX_BYTES, read_bounded
+from fallint.util.records import dataclass
+from fallint import __version__
+from fallint.rules import registry
+from fallint.diagnostics import ERROR, Diagnostic, Location, display_path
+from fallint.loading.files import MAX_BYTES, read_bounded
 
 __all__ = [
     "DOCS_URL",

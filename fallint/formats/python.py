@@ -46,7 +46,7 @@ from functools import cached_property, lru_cache
 from itertools import accumulate
 from typing import Any, ClassVar, Union
 
-from .._records import asdict, dataclass, field, fields
+from fallint.util.records import asdict, dataclass, field, fields
 
 #: Bumped whenever the shape of the index changes, so stale caches are ignored.
 INDEX_FORMAT = 2  # 2: the smaller skeleton accepts some files libcst rejected whole

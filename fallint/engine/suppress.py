@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ._records import dataclass, field
-from .registry import resolve_selector
+from fallint.util.records import dataclass, field
+from fallint.rules.registry import resolve_selector
 
 COMMENT_RE = re.compile(r"#\s*fallint:\s*ignore\b(?:\[([^\]]*)\])?", re.I)
 

@@ -1,6 +1,6 @@
 """fallint's persistent cache: what each Python file's analysis found.
 
-A Python file's :class:`~fallint.pysource.resolve.FileResult` (its module
+A Python file's :class:`~fallint.model.sources.FileResult` (its module
 index, or its syntax / encoding error) is a pure function of its bytes, so it
 is stored under the blake2b digest of those bytes and reused while they do not
 change: a warm run reads small JSON files and neither imports nor runs libcst.
@@ -20,7 +20,7 @@ Layout
     directory per interpreter (its ``cache_tag``).  Its first line is a JSON
     header -- fallint's and libcst's versions, the index format, the digest
     and a MAC of the rest -- and the rest is the packed result
-    (:meth:`~fallint.pysource.index.ModuleIndex.to_list`) in :mod:`marshal`
+    (:meth:`~fallint.formats.python.ModuleIndex.to_list`) in :mod:`marshal`
     form, which reads back in two thirds of JSON's time.  (marshal is not
     meant for untrusted bytes: only payloads whose MAC checks out, that is
     written by fallint itself with this user's key, are ever read.)  An entry from
@@ -62,8 +62,8 @@ try:  # the built-in module: hashlib would load OpenSSL too (~2 ms) for blake2b 
 except ImportError:  # pragma: no cover - an interpreter without it
     from hashlib import blake2b
 
-from . import __version__
-from .files import is_dir, read_bounded
+from fallint import __version__
+from fallint.loading.files import is_dir, read_bounded
 
 CACHE_DIR_NAME = ".fallint_cache"
 #: the entries' directory inside a cache directory (bumped with the layout;
@@ -93,7 +93,7 @@ _CLEAN_SKIP = frozenset({
 def cache_versions() -> list:
     """What an entry must have been written by: fallint's version, libcst's
     installed version (never importing libcst) and the index format."""
-    from .pysource.index import INDEX_FORMAT
+    from fallint.formats.python import INDEX_FORMAT
 
     return [__version__, installed_version("libcst"), INDEX_FORMAT]
 
@@ -191,7 +191,7 @@ def _mac(payload: bytes, secret: bytes) -> str:
 
 
 class Cache:
-    """Content-addressed storage of :class:`~fallint.pysource.resolve.FileResult` s.
+    """Content-addressed storage of :class:`~fallint.model.sources.FileResult` s.
 
     ``directory`` holds the entries (created when first written); when it
     cannot be created or written, ``fallback`` (if any) is used instead, and
@@ -307,7 +307,7 @@ def _encode(digest: str, result: Any, secret: bytes) -> bytes:
 
 
 def _decode(blob: bytes, digest: str, secret: bytes) -> Any:
-    from .pysource.resolve import FileResult
+    from fallint.model.sources import FileResult
 
     head, sep, payload = blob.partition(b"\n")
     if not sep:

@@ -16,10 +16,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from ._records import dataclass, field
-from .config import Config, parse_config
-from .files import FileCache, TextFile
-from .tomlpos import TomlIndex
+from fallint.util.records import dataclass, field
+from fallint.loading.config import Config, parse_config
+from fallint.loading.files import FileCache, TextFile
+from fallint.formats.toml import TomlIndex
 
 APPS_PATH = ("tool", "fal", "apps")
 MAX_RECOVERY = 50
@@ -169,19 +169,19 @@ class Project:
     @cached_property
     def sources(self):
         """The project's Python sources (lazy: importing the analysis costs time)."""
-        from .pysource.resolve import SourceProject
+        from fallint.model.sources import SourceProject
 
         return SourceProject(self.root, self.layout, **self.source_options())
 
     def source_options(self) -> dict:
-        """:class:`~fallint.pysource.resolve.SourceProject`'s keyword arguments
+        """:class:`~fallint.model.sources.SourceProject`'s keyword arguments
         from the run options: the persistent cache (``.fallint_cache/``, or
         ``cache_dir``; none with ``no_cache``), the worker count (``jobs``),
         then anything in ``source_kwargs``, which wins."""
         options = self.options
         kwargs: dict = {"jobs": options.get("jobs"), "files": self.files}
         if not options.get("no_cache"):
-            from .cache import project_cache
+            from fallint.loading.cache import project_cache
 
             kwargs["cache"] = project_cache(self.root, options.get("cache_dir"))
         kwargs.update(options.get("source_kwargs", {}))
@@ -190,7 +190,7 @@ class Project:
     @cached_property
     def known_pyprojects(self) -> dict[str, dict]:
         """This project's parsed pyproject by its resolved path, for
-        :func:`fallint.requirements.local_path_target` (empty when the file
+        :func:`fallint.formats.requirements.local_path_target` (empty when the file
         did not load cleanly: then it is read again, and its error reported)."""
         if self.load_errors or not isinstance(self.data, dict):
             return {}
@@ -198,7 +198,7 @@ class Project:
 
     @cached_property
     def layout(self):
-        from .pysource.layout import project_layout
+        from fallint.model.layout import project_layout
 
         return project_layout(self.root, self.data)
 

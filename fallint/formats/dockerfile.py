@@ -41,7 +41,7 @@ import json
 import re
 import shlex
 from collections.abc import Iterable, Mapping
-from ._records import dataclass, field
+from fallint.util.records import dataclass, field
 from fnmatch import fnmatchcase
 
 __all__ = [

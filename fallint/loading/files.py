@@ -12,7 +12,7 @@ from __future__ import annotations
 import errno
 import os
 from typing import Any
-from ._records import dataclass
+from fallint.util.records import dataclass
 from pathlib import Path
 
 MAX_BYTES = 10 * 1024 * 1024  # 10 MiB: larger files are refused, not read

@@ -34,7 +34,7 @@ deploying.
 
 For a remote build fal uploads only the files named by COPY/ADD sources as
 fal parses them (:func:`fal_upload`, fed by
-:func:`fallint.dockerfile.fal_copy_sources`): literal paths only -- fal does
+:func:`fallint.formats.dockerfile.fal_copy_sources`): literal paths only -- fal does
 not expand wildcards or ``$VAR`` -- with symlinks resolved (a file is
 uploaded under its target's path). The remote BuildKit then resolves each
 real COPY source against that set: :func:`match_sources` with
@@ -53,8 +53,8 @@ from collections.abc import Collection, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
-from ._records import dataclass, field
-from .files import real_path
+from fallint.util.records import dataclass, field
+from fallint.loading.files import real_path
 
 __all__ = [
     "FAL_DEFAULT_PATTERNS",
@@ -442,7 +442,7 @@ class DockerIgnore:
     def from_file(cls, context_dir: Path | str) -> DockerIgnore:
         """Read ``<context_dir>/.dockerignore``; a missing file matches nothing
         for Docker, and gives fal's default patterns for fal."""
-        from .files import read_text  # noqa: PLC0415 - keep this module light
+        from fallint.loading.files import read_text  # noqa: PLC0415 - keep this module light
 
         path = Path(context_dir) / ".dockerignore"
         result = read_text(path)
@@ -792,7 +792,7 @@ def match_sources(
     """Resolve one COPY/ADD source the way BuildKit does.
 
     ``source`` should already be expanded (see
-    :meth:`fallint.dockerfile.Dockerfile.copies`); one still containing
+    :meth:`fallint.formats.dockerfile.Dockerfile.copies`); one still containing
     ``$VAR`` is ``unknown``. A leading ``/`` means the context root. With
     ``available`` (context-relative file paths, e.g. ``FalUpload.files``)
     the context is exactly those files and ``ignore`` is not consulted;
@@ -1071,7 +1071,7 @@ def fal_upload(
     max_files: int = DEFAULT_MAX_ENTRIES,
 ) -> FalUpload:
     """The files fal 1.83.0 uploads for ``sources`` (as returned by
-    :func:`fallint.dockerfile.fal_copy_sources`), honouring fal's reading of
+    :func:`fallint.formats.dockerfile.fal_copy_sources`), honouring fal's reading of
     ``ignore`` (``None`` = no ``.dockerignore``: fal's defaults).
 
     ``exclude`` lists context-relative paths fal leaves out on top of the

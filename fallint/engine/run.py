@@ -13,13 +13,13 @@ import os
 import sys
 from pathlib import Path
 
-from ._records import dataclass, field
-from .config import Selection, selection
-from .diagnostics import SEVERITY_RANK, Diagnostic
-from .discovery import UsageError, mentions_fal, resolve_targets
-from .files import FileCache, forget_real_paths
-from .project import Project, load_project
-from .suppress import Suppression, line_suppressions, parse_comment
+from fallint.util.records import dataclass, field
+from fallint.loading.config import Selection, selection
+from fallint.diagnostics import SEVERITY_RANK, Diagnostic
+from fallint.loading.discovery import UsageError, mentions_fal, resolve_targets
+from fallint.loading.files import FileCache, forget_real_paths
+from fallint.model.project import Project, load_project
+from fallint.engine.suppress import Suppression, line_suppressions, parse_comment
 
 
 @dataclass
@@ -44,9 +44,9 @@ class RunResult:
 
 
 def check_paths(paths: list[str], options: Options | None = None, cwd: Path | None = None) -> RunResult:
-    """Lint the projects named by ``paths`` (see :mod:`fallint.discovery`).
+    """Lint the projects named by ``paths`` (see :mod:`fallint.loading.discovery`).
 
-    Raises :class:`~fallint.discovery.UsageError` for paths that cannot be used.
+    Raises :class:`~fallint.loading.discovery.UsageError` for paths that cannot be used.
     """
     options = options or Options()
     cwd = cwd or Path(os.getcwd())
@@ -109,7 +109,7 @@ def check_paths(paths: list[str], options: Options | None = None, cwd: Path | No
 def prefetch_sources(projects: list[Project]) -> None:
     """Load the Python files the apps name -- ``ref`` files and
     ``python_entry_point`` modules -- before any rule runs, so that
-    :meth:`~fallint.pysource.resolve.SourceProject.prefetch` takes them from
+    :meth:`~fallint.model.sources.SourceProject.prefetch` takes them from
     the cache or parses them in parallel.  A failure here only means the
     rules load the files themselves."""
     started = False
@@ -124,7 +124,7 @@ def prefetch_sources(projects: list[Project]) -> None:
             raise
     finally:
         if started:
-            from .pysource.resolve import shutdown_workers
+            from fallint.model.sources import shutdown_workers
 
             shutdown_workers()
 
@@ -162,7 +162,7 @@ def _has_fal(proj: Project) -> bool:
 
 
 def check_project(project: Project, sel: Selection) -> tuple[list[Diagnostic], list[str]]:
-    from .registry import all_rules
+    from fallint.rules.registry import all_rules
 
     rules = [cls() for cls in all_rules()]
     project.selection = sel

@@ -12,9 +12,9 @@ into diagnostics.
 from __future__ import annotations
 
 
-from ._records import dataclass, field
-from .diagnostics import ERROR, SEVERITIES, WARNING
-from .registry import resolve_selector
+from fallint.util.records import dataclass, field
+from fallint.diagnostics import ERROR, SEVERITIES, WARNING
+from fallint.rules.registry import resolve_selector
 
 KNOWN_KEYS = (
     "select",
@@ -60,7 +60,7 @@ def parse_config(raw: object) -> Config:
         path = BASE + (key,)
         norm = key.replace("_", "-")
         if norm not in KNOWN_KEYS:
-            from .suggest import did_you_mean
+            from fallint.util.suggest import did_you_mean
 
             hint = did_you_mean(norm, KNOWN_KEYS)
             cfg.problems.append(
@@ -176,7 +176,7 @@ def selection(
     cli_ignore: list[str] | None = None,
     cli_fail_on: str | None = None,
 ) -> Selection:
-    from .registry import iter_codes
+    from fallint.rules.registry import iter_codes
 
     base = cli_select if cli_select is not None else cfg.select
     enabled = expand(base) if base is not None else set(iter_codes())

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ._records import dataclass
-from .diagnostics import Location
+from fallint.util.records import dataclass
+from fallint.diagnostics import Location
 
 KeyPath = tuple  # of str (keys) and int (array indices)
 

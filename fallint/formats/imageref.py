@@ -28,7 +28,7 @@ string's first character.
 from __future__ import annotations
 
 import re
-from ._records import dataclass
+from fallint.util.records import dataclass
 
 __all__ = [
     "ImageRefProblem",

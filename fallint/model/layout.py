@@ -40,9 +40,9 @@ import re
 from pathlib import Path
 from typing import Any, Iterable
 
-from .._records import dataclass, field
-from ..files import is_dir, is_file
-from ..text import canonical_name
+from fallint.util.records import dataclass, field
+from fallint.loading.files import is_dir, is_file
+from fallint.util.text import canonical_name
 
 BACKENDS = {
     "setuptools.build_meta": "setuptools",

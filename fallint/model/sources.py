@@ -3,7 +3,7 @@
 fal finds a ``ref`` app by *executing* the file (``runpy.run_path``) and
 inspecting its globals; a ``python_entry_point`` app's worker imports the
 module.  :class:`SourceProject` reaches the same verdicts from
-:class:`~fallint.pysource.index.ModuleIndex` es alone: it follows imports
+:class:`~fallint.formats.python.ModuleIndex` es alone: it follows imports
 of project modules, package re-exports, ``__all__``, star imports and aliases
 across files (cycle-safe), loads each file at most once, and never imports or
 executes user code.
@@ -46,9 +46,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from .._records import dataclass, field, replace
-from ..files import FileCache, TextFile, decode, is_dir, is_file, read_bounded, read_text, real_path
-from .index import (
+from fallint.util.records import dataclass, field, replace
+from fallint.loading.files import (
+    FileCache,
+    TextFile,
+    decode,
+    is_dir,
+    is_file,
+    read_bounded,
+    read_text,
+    real_path,
+)
+from fallint.formats.python import (
     AssignmentEntry,
     ClassEntry,
     Decorator,
@@ -60,7 +69,7 @@ from .index import (
     index_source,
     winner,
 )
-from .layout import Layout, ModuleLocation, SourceRoot, find_in_roots
+from fallint.model.layout import Layout, ModuleLocation, SourceRoot, find_in_roots
 
 MAX_SOURCE_BYTES = 5 * 1024 * 1024
 
@@ -199,7 +208,7 @@ class FileResult:
 
 
 _CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
-#: fallint.files.read_text error -> FileResult.error
+#: fallint.loading.files.read_text error -> FileResult.error
 _READ_ERRORS = {
     "missing": "missing",
     "directory": "directory",
@@ -239,7 +248,7 @@ def load_bytes(path: Path, data: bytes) -> FileResult:
 
 
 def _load_text(loaded: TextFile, raw: Callable[[], bytes | None]) -> FileResult:
-    """Index a file read by :func:`~fallint.files.read_text` (``raw()``: its
+    """Index a file read by :func:`~fallint.loading.files.read_text` (``raw()``: its
     bytes, needed only when they are not UTF-8)."""
     text = loaded.text
     if loaded.error == "not-utf8":
@@ -559,7 +568,7 @@ class SourceProject:
     build layout, when known; ``loader`` maps a path to a :class:`FileResult`
     (default :func:`load_file`) and is called at most once per file.
 
-    ``cache`` (see :class:`fallint.cache.Cache`; used with the default loader
+    ``cache`` (see :class:`fallint.loading.cache.Cache`; used with the default loader
     only) keeps each file's result on disk by content hash, so an unchanged
     file is not parsed again.  ``jobs`` caps the worker processes
     :meth:`prefetch` parses with (None: automatic, see :func:`worker_count`;

@@ -43,8 +43,8 @@ import os
 import re
 from pathlib import Path
 
-from ._records import dataclass
-from .text import canonical_name
+from fallint.util.records import dataclass
+from fallint.util.text import canonical_name
 
 # --------------------------------------------------------------------------
 # Public result types
@@ -1823,7 +1823,7 @@ def _project_facts(pyproject_path: str, stamp: tuple) -> tuple:
     """(has pyproject, [project].name, optional-dependency names, error) of one
     pyproject.toml; memoised on its stat stamp, because every local-path
     requirement of every app (often ``.``, the linted project itself) asks."""
-    from fallint.files import read_text
+    from fallint.loading.files import read_text
 
     loaded = read_text(Path(pyproject_path))
     if not loaded.ok:

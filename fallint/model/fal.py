@@ -7,7 +7,7 @@ reports anything.
 
 from __future__ import annotations
 
-from ._records import dataclass
+from fallint.util.records import dataclass
 from typing import Any, Callable
 
 
