@@ -7,8 +7,9 @@ reports anything.
 
 from __future__ import annotations
 
-from fallint.util.records import dataclass
 from typing import Any, Callable
+
+from fallint.util.records import dataclass
 
 
 @dataclass(frozen=True)

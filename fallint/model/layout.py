@@ -40,8 +40,8 @@ import re
 from pathlib import Path
 from typing import Any, Iterable
 
-from fallint.util.records import dataclass, field
 from fallint.loading.files import is_dir, is_file
+from fallint.util.records import dataclass, field
 from fallint.util.text import canonical_name
 
 BACKENDS = {

@@ -16,10 +16,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from fallint.util.records import dataclass, field
+from fallint.formats.toml import TomlIndex
 from fallint.loading.config import Config, parse_config
 from fallint.loading.files import FileCache, TextFile
-from fallint.formats.toml import TomlIndex
+from fallint.util.records import dataclass, field
 
 APPS_PATH = ("tool", "fal", "apps")
 MAX_RECOVERY = 50

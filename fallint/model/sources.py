@@ -46,17 +46,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from fallint.util.records import dataclass, field, replace
-from fallint.loading.files import (
-    FileCache,
-    TextFile,
-    decode,
-    is_dir,
-    is_file,
-    read_bounded,
-    read_text,
-    real_path,
-)
 from fallint.formats.python import (
     AssignmentEntry,
     ClassEntry,
@@ -69,7 +58,18 @@ from fallint.formats.python import (
     index_source,
     winner,
 )
+from fallint.loading.files import (
+    FileCache,
+    TextFile,
+    decode,
+    is_dir,
+    is_file,
+    read_bounded,
+    read_text,
+    real_path,
+)
 from fallint.model.layout import Layout, ModuleLocation, SourceRoot, find_in_roots
+from fallint.util.records import dataclass, field, replace
 
 MAX_SOURCE_BYTES = 5 * 1024 * 1024
 

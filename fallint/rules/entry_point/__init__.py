@@ -1,0 +1,1 @@
+"""The entry point rules, one module per rule."""

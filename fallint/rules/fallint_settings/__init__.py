@@ -1,0 +1,1 @@
+"""The fallint settings rules, one module per rule."""

@@ -1,0 +1,1 @@
+"""The image rules, one module per rule."""

@@ -1,0 +1,1 @@
+"""The interplay rules, one module per rule."""

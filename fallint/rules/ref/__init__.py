@@ -1,0 +1,1 @@
+"""The ref rules, one module per rule."""

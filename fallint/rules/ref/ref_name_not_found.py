@@ -1,0 +1,80 @@
+"""FAL106 `ref-name-not-found`: The name after `::` is not defined at module level in the ref file."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from fallint.rules.registry import ERROR, Example, register
+from fallint.util.suggest import did_you_mean
+
+if TYPE_CHECKING:  # pragma: no cover
+    from fallint.model.sources import SourceProject
+from fallint.model.ref_target import RefTarget
+from fallint.rules.ref._base import RefRule
+from fallint.rules.ref._common import _WEB, _files_defining
+
+
+def _star_imports_known(sources: "SourceProject", target: RefTarget) -> bool:
+    """Can every ``from x import *`` of the module be followed (so an unbound
+    name is certainly unbound)?"""
+    for star in target.index.star_imports:
+        if star.level == 0 and star.module == "fal":
+            continue
+        location = sources.module_file(star.module, from_file=target.path, level=star.level)
+        if location.path is None or sources.index(location.path) is None:
+            return False
+    return True
+
+
+@register
+class RefNameNotFound(RefRule):
+    code = "FAL106"
+    name = "ref-name-not-found"
+    severity = ERROR
+    summary = "The name after `::` is not defined at module level in the ref file"
+    what = "A `ref = \"file.py::Name\"` whose file binds no module-level `Name` (a renamed class, a typo)."
+    why = "fal raises `Function 'Name' not found in module` and nothing is deployed."
+    fix = "Use the class's current name (fallint suggests a close one), or the file that defines it."
+    invalid = [
+        Example(
+            '''
+            [tool.fal.apps.web]
+            ref = "app.py::Website"
+            ''',
+            files={"app.py": _WEB},
+            expect=["2:7"],
+        )
+    ]
+    valid = [
+        Example(
+            '''
+            [tool.fal.apps.web]
+            ref = "main.py::Web"
+            ''',
+            files={"main.py": "from service import Web\n", "service.py": _WEB},
+            title="an imported class is a module-level name too",
+        )
+    ]
+
+    def check_target(self, app, target):
+        if target.index is None or target.name is None or target.symbol is not None:
+            return
+        if target.index.binding(target.name) is not None:
+            return  # bound through an import fallint cannot follow
+        sources = app.project.sources
+        if not _star_imports_known(sources, target):
+            return
+        names = [n for n in target.index.names() if not n.startswith("__")]
+        hint = did_you_mean(target.name, names)
+        if hint:
+            help = f'did you mean `ref = "{target.file_part}::{hint}"`?'
+        else:
+            elsewhere = _files_defining(app.project, target.name, exclude=target.path)
+            help = (f'`{target.name}` is defined in `{elsewhere[0]}`: did you mean '
+                    f'`ref = "{elsewhere[0]}::{target.name}"`?') if len(elsewhere) == 1 else None
+        yield self.at(
+            app,
+            ("ref",),
+            f"`{target.file_part}` has no module-level name `{target.name}`",
+            help=help,
+        )

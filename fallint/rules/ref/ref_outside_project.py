@@ -1,0 +1,68 @@
+"""FAL102 `ref-outside-project`: ref points outside the project directory."""
+
+from __future__ import annotations
+
+import os
+
+from fallint.rules.ref._base import RefRule
+from fallint.rules.ref._common import _WEB
+from fallint.rules.registry import WARNING, Example, register
+
+
+@register
+class RefOutsideProject(RefRule):
+    code = "FAL102"
+    name = "ref-outside-project"
+    severity = WARNING
+    summary = "ref points outside the project directory"
+    what = "A `ref` path that leaves the project root: `../shared/app.py`, or an absolute path elsewhere."
+    why = """
+        fal runs whatever file the path reaches, but the app then depends on the
+        layout of the machine it is deployed from: a clone of the repository, a
+        colleague or a CI runner does not have that file.
+    """
+    fix = "Move the app file into the project (or the pyproject.toml up to the repository root)."
+    invalid = [
+        Example(
+            '''
+            [tool.fal.apps.web]
+            ref = "../shared/app.py::Web"
+            ''',
+            expect=["2:7"],
+        )
+    ]
+    valid = [
+        Example(
+            '''
+            [tool.fal.apps.web]
+            ref = "app.py::Web"
+            ''',
+            files={"app.py": _WEB},
+        ),
+        Example(
+            '''
+            [tool.fal.apps.web]
+            ref = "apps/../app.py::Web"
+            ''',
+            files={"app.py": _WEB},
+            title="`..` that stays inside the project",
+        ),
+    ]
+
+    def check_target(self, app, target):
+        if target.path is None:
+            return
+        root = os.path.normpath(str(app.project.root))
+        try:
+            inside = os.path.commonpath([root, str(target.path)]) == root
+        except ValueError:  # another drive
+            inside = False
+        if not inside:
+            where = "an absolute path" if os.path.isabs(target.file_part) else "a path"
+            yield self.at(
+                app,
+                ("ref",),
+                f"`ref` is {where} outside the project directory: deploying works only "
+                f"where `{target.file_part}` exists",
+                help="keep the app file inside the directory of pyproject.toml",
+            )

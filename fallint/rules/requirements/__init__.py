@@ -1,0 +1,1 @@
+"""The requirements rules, one module per rule."""

@@ -1,0 +1,62 @@
+"""FAL314 `duplicate-requirement`: The same project required twice in one install layer."""
+
+from __future__ import annotations
+
+from fallint.model.requirement_layers import Layer
+from fallint.rules.registry import WARNING, Example, register
+from fallint.rules.requirements._base import _RequirementsRule
+from fallint.rules.requirements._common import _app
+from fallint.util.text import code
+
+
+def _same_extras(layer: Layer, a: int, b: int) -> bool:
+    items = layer.analysis.items
+    return items[a].extras == items[b].extras
+
+
+@register
+class DuplicateRequirement(_RequirementsRule):
+    code = "FAL314"
+    name = "duplicate-requirement"
+    severity = WARNING
+    summary = "The same project required twice in one install layer"
+    what = """
+        Two strings of one layer that require the same project (names compared after
+        normalisation: `Pillow` and `pillow`, `typing_extensions` and
+        `typing-extensions`), with the same marker or none. Requirements that only add
+        different extras (`ray[serve]`, `ray[tune]`) are left alone, and pins that
+        contradict each other are FAL315.
+    """
+    why = """
+        uv combines both, so the list says one thing in two places: usually a leftover
+        after an upgrade, and the next edit changes only one of them.
+    """
+    fix = "Keep one requirement per project, with all its constraints (`numpy>=1.26,<2`)."
+    invalid = [
+        Example(
+            _app('["numpy>=1.26", "torch==2.4.1", "NumPy<2"]'),
+            expect=["3:48"],
+        )
+    ]
+    valid = [
+        Example(
+            _app('[["numpy>=1.26,<2"], ["numpy==1.26.4"]]'),
+            title="a later layer may change a pin",
+        )
+    ]
+
+    def check_requirements(self, reqs):
+        from fallint.formats.requirements import conflicting_pins, duplicates
+
+        for layer in reqs.layers:
+            conflicts = {(a, b) for a, b, _ in conflicting_pins(layer.analysis)}
+            for first, second, name in duplicates(layer.analysis):
+                if (first, second) in conflicts or not _same_extras(layer, first, second):
+                    continue
+                yield self.element(
+                    reqs, layer, second,
+                    f"{code(name)} is already required in this layer "
+                    f"({code(layer.strings[first].strip())})",
+                    help="merge both into one requirement",
+                    related=[reqs.related(layer, first, f"{code(name)} is first required here")],
+                )  # fmt: skip

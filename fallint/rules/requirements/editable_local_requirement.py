@@ -1,0 +1,36 @@
+"""FAL313 `editable-local-requirement`: -e with a local directory: fal uploads it as an archive, which uv cannot install editable."""
+
+from __future__ import annotations
+
+from fallint.rules.registry import ERROR, Example, register
+from fallint.rules.requirements._base import _RequirementsRule
+from fallint.rules.requirements._common import _TOKENIZER, _app, _editable_local
+from fallint.util.text import code
+
+
+@register
+class EditableLocalRequirement(_RequirementsRule):
+    code = "FAL313"
+    name = "editable-local-requirement"
+    severity = ERROR
+    summary = "-e with a local directory: fal uploads it as an archive, which uv cannot install editable"
+    what = "`-e .`, `-e ./libs/x` or `--editable=...` naming an existing local directory."
+    why = """
+        fal rewrites the directory into `<name> @ <url of an uploaded sdist>` before uv
+        sees it, and uv refuses to install a remote archive as editable: the environment
+        build fails. (An editable install would not help on a worker anyway: there is
+        no source tree to edit.)
+    """
+    fix = "Drop the `-e`: `requirements = [\".\"]`."
+    invalid = [Example(_app('["-e", "./libs/tokenizer", "torch==2.4.1"]'), files=_TOKENIZER, expect=["3:17"])]
+    valid = [Example(_app('["./libs/tokenizer", "torch==2.4.1"]'), files=_TOKENIZER)]
+
+    def check_requirements(self, reqs):
+        for (_, value_index), (layer, item) in _editable_local(reqs).items():
+            value = (item.value or "").strip()
+            yield self.element(
+                reqs, layer, item.index,
+                f"`-e {value}`: fal uploads the directory as an sdist URL, and uv cannot install a "
+                "remote archive as editable, so the install fails",
+                help=f"drop the `-e`: {code(value)}",
+            )  # fmt: skip

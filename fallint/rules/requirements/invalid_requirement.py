@@ -1,0 +1,47 @@
+"""FAL306 `invalid-requirement`: A requirement or environment marker that does not parse."""
+
+from __future__ import annotations
+
+from fallint.rules.registry import ERROR, Example, register
+from fallint.rules.requirements._base import _RequirementsRule
+from fallint.rules.requirements._common import UV_REFUSES, _app, explain_syntax_error
+from fallint.util.text import code
+
+
+@register
+class InvalidRequirement(_RequirementsRule):
+    code = "FAL306"
+    name = "invalid-requirement"
+    severity = ERROR
+    summary = "A requirement or environment marker that does not parse"
+    what = """
+        A string that is neither an option nor a valid requirement as uv reads it: PEP 508
+        syntax errors (`numpy==`, `torch=2.4`, `diffusers>=0.30,,<1`, two requirements in
+        one string), bad markers (`; python_version > 3.10`, unknown variables), URLs
+        uv cannot install (a page instead of an archive, a Git URL without `git+`) and
+        unsupported VCS (`hg+`, `svn+`). The diagnostic points at the character where
+        parsing stops.
+    """
+    why = f"uv parses every requirement before resolving: {UV_REFUSES} (`error: Failed to parse`)."
+    fix = "Correct the requirement at the reported column (see the help for the likely fix)."
+    invalid = [
+        Example(
+            _app('["diffusers>=0.30,,<1", "torch=2.4.1", "transformers; python_version > 3.10"]'),
+            expect=["3:34", "3:46", "3:87"],
+        )
+    ]
+    valid = [
+        Example(
+            _app('["diffusers>=0.30,<1", "torch==2.4.1", "transformers; python_version > \'3.10\'"]'),
+        )
+    ]
+
+    def check_requirements(self, reqs):
+        for layer, p in reqs.problems(("invalid-requirement", "invalid-marker")):
+            text = layer.strings[p.index]
+            why = explain_syntax_error(text, p)
+            what = "marker" if p.kind == "invalid-marker" else "requirement"
+            yield self.element(
+                reqs, layer, p.index, f"invalid {what} {code(text.strip())}: {why.message}",
+                why.start, why.end, help=why.help,
+            )  # fmt: skip

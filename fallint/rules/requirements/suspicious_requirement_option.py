@@ -1,0 +1,80 @@
+"""FAL308 `suspicious-requirement-option`: A long option written with one dash, read by uv as a short option and its value."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterator
+
+from fallint.rules.registry import ERROR, Example, register
+from fallint.util.text import code
+
+if TYPE_CHECKING:  # pragma: no cover
+    from fallint.formats.requirements import (
+        ReqProblem,
+    )
+from fallint.model.requirement_layers import AppRequirements, Layer
+from fallint.rules.requirements._base import _RequirementsRule
+from fallint.rules.requirements._common import _app, _help
+
+#: short options whose misreading makes uv fail (a file, directory or interpreter that does not exist)
+_FAILING_SHORT = frozenset({"--requirements", "--editable", "--constraints", "--build-constraints",
+                            "--python", "--find-links"})
+
+
+@register
+class SuspiciousRequirementOption(_RequirementsRule):
+    code = "FAL308"
+    name = "suspicious-requirement-option"
+    severity = ERROR
+    summary = "A long option written with one dash, read by uv as a short option and its value"
+    what = """
+        An option such as `-extra-index-url` or `-target`: uv reads the first letter as a
+        short option and the rest as its value (`-e xtra-index-url`: install the directory
+        `xtra-index-url` as editable; `-t arget`: install into the directory `arget`),
+        and the next string, meant as the value, becomes a requirement. Reported when uv
+        then certainly fails (a file, directory, index or interpreter that does not
+        exist); when uv accepts what it read (`-target`, `-torch-backend`), FAL317 reports
+        it as a warning.
+    """
+    why = "The option does not do what it says: uv fails or installs somewhere else."
+    fix = "Write long options with two dashes: `--extra-index-url`."
+    invalid = [
+        Example(
+            _app('["-extra-index-url", "https://download.pytorch.org/whl/cu124", "torch==2.4.1"]'),
+            expect=["3:17"],
+        )
+    ]
+    valid = [
+        Example(
+            _app('["--extra-index-url", "https://download.pytorch.org/whl/cu124", "torch==2.4.1"]'),
+        )
+    ]
+
+    #: report the one-dash options after which uv fails (True) or goes on (False)
+    uv_fails = True
+
+    def check_requirements(self, reqs):
+        for layer, p, message, fails in _one_dash_options(reqs):
+            if fails is self.uv_fails:
+                yield self.problem(reqs, layer, p, message, help=_help(p.suggestion))
+
+
+def _one_dash_options(reqs: AppRequirements) -> Iterator[tuple[Layer, "ReqProblem", str, bool]]:
+    """Each long option of ``reqs`` written with one dash: its layer, the
+    problem, the message, and whether uv then certainly fails."""
+    from fallint.formats.requirements import option_spec
+
+    for layer, p in reqs.problems(("suspicious-option",)):
+        text = layer.strings[p.index]
+        spec = option_spec(text[:2])
+        meant = option_spec((p.suggestion or "").split("=")[0])
+        swallowed = ""
+        fails = spec is not None and spec.name in _FAILING_SHORT
+        if spec is not None and spec.name == "--index-url":
+            fails = any(i.kind == "requirement" for i in layer.analysis.items)  # PyPI is replaced
+        nxt = p.index + 1
+        if meant is not None and meant.takes_value and "=" not in text and nxt < len(layer.strings):
+            swallowed = f", and {code(layer.strings[nxt])} becomes a requirement"
+            fails = fails or any(q.index == nxt and q.parse_time for q in layer.analysis.problems)
+        fails = fails or any(q.index == p.index and q.parse_time for q in layer.analysis.problems)
+        consequence = "uv fails" if fails else "uv accepts it and does something else"
+        yield layer, p, f"{p.message}{swallowed}: {consequence}", fails

@@ -1,0 +1,1 @@
+"""The runtime rules, one module per rule."""

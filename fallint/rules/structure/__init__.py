@@ -1,0 +1,1 @@
+"""The structure rules, one module per rule."""

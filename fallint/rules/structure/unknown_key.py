@@ -1,0 +1,62 @@
+"""FAL003 `unknown-key`: A key fal does not accept in an app, health_check, image, registry or retry_config table."""
+
+from __future__ import annotations
+
+from fallint.rules.registry import ERROR, Example, Rule, register
+from fallint.rules.structure._common import _sub_tables
+from fallint.util.suggest import did_you_mean
+
+
+@register
+class UnknownKey(Rule):
+    code = "FAL003"
+    name = "unknown-key"
+    severity = ERROR
+    summary = "A key fal does not accept in an app, health_check, image, registry or retry_config table"
+    what = """
+        A key that fal 1.83.0 does not know in an app table or in its `health_check`,
+        `image`, `image.registries.<name>` or `retry_config.<condition>` tables, with
+        a "did you mean" suggestion. Keys inside an app are *not* normalised by fal:
+        `machine-type` is not `machine_type`.
+    """
+    why = "fal raises `Found unexpected keys` and refuses to run or deploy the app."
+    fix = "Correct the spelling (see the suggestion) or remove the key."
+    invalid = [
+        Example(
+            '''
+            [tool.fal.apps.web]
+            ref = "app.py::Web"
+            keepalive = 300
+            machine-type = "GPU-H100"
+            health_check = { path = "/health", timeout = 5 }
+            ''',
+            expect=["3:1", "4:1", "5:36"],
+        )
+    ]
+    valid = [
+        Example(
+            '''
+            [tool.fal.apps.web]
+            ref = "app.py::Web"
+            keep_alive = 300
+            machine_type = "GPU-H100"
+            health_check = { path = "/health", timeout_seconds = 5 }
+            ''',
+        )
+    ]
+
+    def check_app(self, app):
+        for path, table, known, what in _sub_tables(app):
+            for key in table:
+                if key in known:
+                    continue
+                if path == () and key == "app_scale_settings" and "no_scale" in table:
+                    continue  # reported as no-scale-with-scale-settings
+                hint = did_you_mean(key, known)
+                yield self.at(
+                    app,
+                    path + (key,),
+                    f"unknown key `{key}` in {what}" + (f"; did you mean `{hint}`?" if hint else ""),
+                    part="key",
+                    help=(f"rename it to `{hint}`" if hint else f"accepted keys: {', '.join(sorted(known))}"),
+                )
