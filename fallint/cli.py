@@ -4,6 +4,7 @@
     fallint rules              list every rule
     fallint rule CODE          a rule's full documentation
     fallint clean [PATH ...]   remove fallint's caches
+    fallint schema             the JSON Schema of [tool.fal]
 
 Exit codes: 0 clean, 1 diagnostics at or above the failure threshold,
 2 usage errors and unreadable input.
@@ -76,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     rule = sub.add_parser("rule", help="show a rule's documentation")
     rule.add_argument("code", metavar="CODE", help="a rule code (FAL503) or name (unknown-machine-type)")
 
+    sub.add_parser("schema", help="print the JSON Schema of [tool.fal] (for editors and validate-pyproject)")
+
     clean = sub.add_parser("clean", help="remove fallint's cache directories")
     clean.add_argument("paths", nargs="*", metavar="PATH")
     clean.add_argument("--cache-dir", metavar="DIR")
@@ -94,6 +97,11 @@ def main(argv: list[str] | None = None) -> int:
             return _rule(args)
         if args.command == "clean":
             return _clean(args)
+        if args.command == "schema":
+            from .jsonschema import render_schema
+
+            sys.stdout.write(render_schema())
+            return 0
         parser.print_help(sys.stderr)
         return 2
     except KeyboardInterrupt:
