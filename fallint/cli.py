@@ -19,7 +19,7 @@ from pathlib import Path
 
 from . import __version__
 
-FORMATS = ("full", "concise", "json", "github", "sarif")
+FORMATS = ("full", "concise", "json", "github", "sarif", "json-lines", "junit", "gitlab", "rdjson", "pylint", "azure", "grouped")
 _DEPENDENCIES = {"tomli", "libcst", "packaging", "tree_sitter", "tree_sitter_toml"}
 
 
@@ -53,8 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--output-format",
         choices=FORMATS,
         default=os.environ.get("FALLINT_OUTPUT_FORMAT") or None,
-        help="full (default), concise, json, github or sarif",
+        help="full (default; github when GITHUB_ACTIONS=true), concise, json, json-lines, github, sarif, "
+        "junit, gitlab, rdjson, pylint, azure or grouped (default: $FALLINT_OUTPUT_FORMAT)",
     )
+    check.add_argument("--output-file", "-o", metavar="PATH", help="write the report to PATH instead of the standard output")
     check.add_argument("--select", action="append", type=_csv, metavar="RULES",
                        help="enable only these rules (codes, prefixes such as FAL5, or names); comma-separated")
     check.add_argument("--extend-select", action="append", type=_csv, metavar="RULES",
@@ -162,6 +164,8 @@ def _check(args, parser) -> int:
     for sel in (select or []) + (extend or []) + (ignore or []):
         if resolve_selector(sel) is None:
             parser.exit(2, f"fallint: error: `{sel}` names no rule (see `fallint rules`)\n")
+    if args.output_format not in (None, *FORMATS):  # from FALLINT_OUTPUT_FORMAT: argparse checks only the command line
+        parser.exit(2, f"fallint: error: FALLINT_OUTPUT_FORMAT={args.output_format!r} is not a format ({', '.join(FORMATS)})\n")
     if args.jobs is not None and args.jobs < 1:
         parser.exit(2, "fallint: error: --jobs must be at least 1\n")
     project_options = {"no_cache": args.no_cache, "cache_dir": args.cache_dir, "jobs": args.jobs}
@@ -192,18 +196,26 @@ def _check(args, parser) -> int:
 
     from .reporters import RunSummary, render, use_color
 
-    fmt = args.output_format or "full"
+    fmt = args.output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "full")
     text = render(
         result.diagnostics,
         fmt,
         cwd=cwd,
-        color=use_color(sys.stdout),
+        color=use_color(sys.stdout) and not args.output_file,
         summary=RunSummary(projects=len(result.projects), apps=result.apps_checked),
         statistics=args.statistics,
         quiet=args.quiet,
         read_lines=result.files.lines if result.files else None,
     )
-    sys.stdout.write(text)
+    if args.output_file:
+        try:
+            Path(args.output_file).parent.mkdir(parents=True, exist_ok=True)
+            Path(args.output_file).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            print(f"fallint: error: cannot write {args.output_file}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+    else:
+        sys.stdout.write(text)
     sys.stdout.flush()
     print_internal(result)
     return exit_code(result, args.exit_zero)

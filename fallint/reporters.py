@@ -47,6 +47,7 @@ from ._records import dataclass
 from . import __version__, registry
 from .diagnostics import ERROR, Diagnostic, Location, display_path
 from .files import MAX_BYTES, read_bounded
+from . import reports_extra as _extra
 
 __all__ = [
     "DOCS_URL",
@@ -65,7 +66,7 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
 SRCROOT = "%SRCROOT%"
 
-FORMATS = ("full", "concise", "json", "github", "sarif")
+FORMATS = ("full", "concise", "json", "github", "sarif", *_extra.FORMATS)
 
 TAB_WIDTH = 4  # tab stops in source excerpts
 EXCERPT_WIDTH = 160  # a longer source line is cut to this many characters ...
@@ -133,6 +134,8 @@ def render(
         text = _dump_json(_sarif_log(diags, cwd))
     elif fmt in ("full", "concise", "github"):
         text = _render_lines(diags, fmt, cwd, color, summary, statistics, quiet, read_lines)
+    elif fmt in _extra.FORMATS:
+        text = _extra.render(fmt, diags, cwd, None if quiet else summary)
     else:
         raise ValueError(f"unknown output format {fmt!r} (choose from {', '.join(FORMATS)})")
     return _SURROGATE_RE.sub("\ufffd", text)
