@@ -157,7 +157,7 @@ def test_action_with_version_args_src_and_sarif(tmp_path, pip_env):
     shutil.copytree(REPO / "examples", workspace)
     given = {
         "version": __version__,
-        "args": "--select FAL5 --output-format concise",
+        "args": "--select FAL5 --fail-on warning --output-format concise",
         "src": "clean broken",
         "upload-sarif": "true",
         "sarif-file": "out/fallint.sarif",
