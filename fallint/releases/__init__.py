@@ -63,6 +63,7 @@ __all__ = [
     "table_checked",
     "table_strict",
     "accepts_key",
+    "reads_key",
     "known_keys",
     "key_range",
     "key_ranges",
@@ -217,6 +218,11 @@ def accepts_key(release: str, table: str, key: str) -> bool:
     if in_range(release, t["keys"].get(key)):
         return True
     return not in_range(release, t["strict"])
+
+
+def reads_key(release: str, table: str, key: str) -> bool:
+    """Whether ``release``'s loader reads ``key`` in ``table`` (accepted *and* used)."""
+    return in_range(release, _table(table)["present"]) and in_range(release, _table(table)["keys"].get(key))
 
 
 def known_keys(release: str, table: str = "app") -> list[str]:
