@@ -24,8 +24,8 @@ Data format (``format`` 1), one JSON object::
       "class_kwargs": {"strict": "1.69.11-",          # class X(fal.App, keyword=...)
                        "names": {"keep_alive": "1.0.0-", ...}},
       "function_params": {"machine_type": "1.0.0-", ...},   # @fal.function(...)
-      "modules": {"fal.toolkit": "1.0.0-", ...},      # public modules that exist
-      "api": {"fal.toolkit": {"File": "1.0.0-", ...}, ...}  # their public names
+      "modules": {"fal.toolkit": "1.0.0-", ...},      # non-private modules that exist
+      "api": {"fal.toolkit": {"File": "1.0.0-", ...}, ...}  # public modules' public names
     }
 
 Every fact is a *range string*: comma-separated spans ``SINCE-UNTIL``, where
@@ -269,8 +269,8 @@ def api_name_ranges(module: str, name: str) -> list[tuple[str, str | None]]:
 
 def has_api_name(release: str, module: str, name: str) -> bool | None:
     """Whether ``from module import name`` works with ``release``; None when the
-    module is not one the data covers (a private or CLI module)."""
-    if module not in data()["modules"]:
+    module is not one the data covers (a private, CLI or internal module)."""
+    if module not in data()["api"]:
         return None
     r = data()["api"].get(module, {}).get(name) or data()["modules"].get(f"{module}.{name}")
     return in_range(release, r)

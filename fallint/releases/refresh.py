@@ -28,7 +28,9 @@ What is extracted, per release (see :mod:`fallint.releases` for the data format)
     ``from fal.x import name`` finds): functions, classes, assignments, names
     imported from fal's own modules, and ``__all__``. Names imported from
     third-party modules and private names are left out. ``modules`` records
-    which modules exist.
+    which modules exist (all non-private ones, CLI included); ``api`` has an
+    entry for every public module (not ``fal.cli``, ``fal.console``, ...
+    see ``EXCLUDED_MODULE_PREFIXES``), even one without names.
 ``class_kwargs``
     Keywords accepted in ``class Web(fal.App, keyword=...)``: parameters of
     ``App.__init_subclass__``, the keys it pops from ``**kwargs``, and (where
@@ -360,7 +362,7 @@ def extract_toml(wheel: Wheel) -> dict[str, dict]:
             continue
         src = wheel.sources[module]
         has_check = "unexpected keys" in src
-        if not has_check and '"apps"' not in src:
+        if not has_check and '"apps"' not in src and "'apps'" not in src:
             continue
         tree = wheel.tree(module)
         if tree is None:
@@ -409,6 +411,14 @@ def extract_toml(wheel: Wheel) -> dict[str, dict]:
 # --------------------------------------------------------------------------- #
 # the Python API
 # --------------------------------------------------------------------------- #
+
+
+def all_modules(wheel: Wheel) -> list[str]:
+    """Every non-private module of the ``fal`` package."""
+    return sorted(
+        m for m in wheel.sources
+        if (m == "fal" or m.startswith("fal.")) and not any(p.startswith("_") for p in m.split("."))
+    )
 
 
 def public_modules(wheel: Wheel) -> list[str]:
@@ -631,8 +641,9 @@ def release_facts(path: Path) -> set[tuple[str, ...]]:
         if info["strict"]:
             facts.add(("toml", table, "strict"))
         facts.update(("toml", table, "key", k) for k in info["keys"])
+    facts.update(("module", m) for m in all_modules(wheel))
     for module, names in extract_api(wheel).items():
-        facts.add(("module", module))
+        facts.add(("api_module", module))
         facts.update(("api", module, n) for n in names)
     kwargs, strict = extract_class_kwargs(wheel)
     facts.update(("class_kwarg", k) for k in kwargs)
@@ -673,6 +684,8 @@ def build_data(per_release: dict[str, set[tuple[str, ...]]], since: str) -> dict
             data["modules"][fact[1]] = rng(fact)
         elif kind == "api":
             data["api"].setdefault(fact[1], {})[fact[2]] = rng(fact)
+        elif kind == "api_module":
+            data["api"].setdefault(fact[1], {})
         elif kind == "class_kwarg":
             data["class_kwargs"]["names"][fact[1]] = rng(fact)
         elif kind == "function_param":
