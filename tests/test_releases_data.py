@@ -396,3 +396,12 @@ def test_check_mode(tmp_path, monkeypatch, capsys):
     assert refresh.main(["--check", "--output", str(out), "--cache", str(tmp_path), "--quiet"]) == 1
     assert refresh.main(["--output", str(out), "--cache", str(tmp_path), "--quiet"]) == 0
     assert out.read_text(encoding="utf-8") == R.DATA_FILE.read_text(encoding="utf-8")
+
+
+def test_image_table_agrees_with_the_real_loader():
+    # fal 1.75.1: [tool.fal.apps.x.image] with a dockerfile; cmd/entrypoint came in 1.75.5, image in 1.76.0
+    for key in ("dockerfile", "build_args", "secrets", "registries"):
+        assert R.accepts_key("1.75.1", "image", key), key
+    for key in ("cmd", "entrypoint", "image", "bogus_key"):
+        assert not R.accepts_key("1.75.1", "image", key), key
+    assert not R.table_checked("1.75.1", "health_check")  # health_check itself is an unknown app key there

@@ -81,30 +81,31 @@ def value(key: str) -> str:
     return VALUES.get(key, "1" if key in INTS else '"x"')
 
 
-def project_toml(table: str, key: str) -> str:
+def project_toml(table: str, key: str, release: str) -> str:
     if table == "app":
         body = "" if key == "ref" else 'ref = "app.py"\n'
         return f'[tool.fal.apps.probe]\n{body}{key} = {value(key)}\n'
     if table == "image":
         base = {"image": '"python:3.11"'}
-        if key in ("dockerfile", "build_args", "secrets"):
+        if key in ("dockerfile", "build_args", "secrets") or not releases.reads_key(release, "image", "image"):
             base = {"dockerfile": '"Dockerfile"'}
         base[key] = value(key)
         inner = ", ".join(f"{k} = {v}" for k, v in base.items())
-        return f'[tool.fal.apps.probe]\nimage = {{ {inner} }}\n'
+        # with a ref: image-only apps (no ref) are newer than the image table
+        return f'[tool.fal.apps.probe]\nref = "app.py"\nimage = {{ {inner} }}\n'
     base = {"path": '"/h"'}
     base[key] = value(key)
     inner = ", ".join(f"{k} = {v}" for k, v in base.items())
     return f'[tool.fal.apps.probe]\nref = "app.py"\n{table} = {{ {inner} }}\n'
 
 
-def probe(python: str, table: str, key: str) -> dict:
+def probe(python: str, table: str, key: str, release: str) -> dict:
     with tempfile.TemporaryDirectory(prefix="fal-probe-") as tmp:
         root = Path(tmp)
         (root / ".git").mkdir()
         (root / "app.py").write_text("import fal\n", encoding="utf-8")
         (root / "Dockerfile").write_text("FROM python:3.11\n", encoding="utf-8")
-        (root / "pyproject.toml").write_text(project_toml(table, key), encoding="utf-8")
+        (root / "pyproject.toml").write_text(project_toml(table, key, release), encoding="utf-8")
         proc = subprocess.run(
             [python, "-c", RUNNER], cwd=root, capture_output=True, text=True, timeout=120,
             env={"PATH": "/usr/bin:/bin", "HOME": tmp, "FAL_KEY": "probe:probe"},
@@ -127,14 +128,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m fallint.releases.probe")
     parser.add_argument("--python", required=True, help="interpreter of a venv with fal installed")
     parser.add_argument("--json", action="store_true", help="print every probe as JSON")
+    parser.add_argument("--table", action="append", help="only these tables (app, image, health_check)")
     args = parser.parse_args(argv)
     release = installed_version(args.python)
     results = []
     for table, info in releases.data()["toml"].items():
+        if args.table and table not in args.table:
+            continue
         for key in sorted(set(info["keys"]) | set(NEVER_VALID)):
             if table == "app" and key == "ref":
                 continue
-            got = probe(args.python, table, key)
+            got = probe(args.python, table, key, release)
             rejected = "unexpected keys" in got["error"]
             expected = releases.accepts_key(release, table, key)
             if table != "app" and not releases.table_checked(release, table):
