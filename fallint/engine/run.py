@@ -115,7 +115,7 @@ def prefetch_sources(projects: list[Project]) -> None:
     started = False
     try:
         for proj in projects:
-            paths = _app_source_files(proj)
+            paths = proj.app_source_files
             if paths:
                 started = True
                 proj.sources.prefetch(paths)
@@ -127,27 +127,6 @@ def prefetch_sources(projects: list[Project]) -> None:
             from fallint.model.sources import shutdown_workers
 
             shutdown_workers()
-
-
-def _app_source_files(proj: Project) -> list[Path]:
-    """The existing files of the checked apps' ``ref`` (the part before
-    ``::``) and ``python_entry_point`` modules (the part before ``:``), each once."""
-    paths: dict[Path, None] = {}
-    for app in proj.apps:
-        ref = app.table.get("ref")
-        if isinstance(ref, str) and "\x00" not in ref:
-            file_part = ref.partition("::")[0]
-            path = Path(os.path.normpath(os.path.join(proj.root, file_part)))
-            if file_part and os.path.isfile(path):
-                paths[path] = None
-        entry = app.table.get("python_entry_point")
-        if isinstance(entry, str):
-            module = entry.split(":", 1)[0].strip()
-            if module and all(part.isidentifier() for part in module.split(".")):
-                location = proj.sources.module_file(module)
-                if location.kind in ("module", "package") and location.path is not None:
-                    paths[Path(location.path)] = None
-    return list(paths)
 
 
 def _has_fal(proj: Project) -> bool:

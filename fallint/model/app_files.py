@@ -1,4 +1,4 @@
-"""43x: ``app_files``, the files fal uploads next to a (non-container) app.
+r"""43x: ``app_files``, the files fal uploads next to a (non-container) app.
 
 What fal 1.83.0 does with them (``fal/cli/_utils.py``, ``fal/file_sync.py``,
 ``fal/api/api.py``, ``fal/utils.py``):
@@ -65,7 +65,6 @@ def _compile(pattern: str):
 @dataclass(eq=False)
 class AppFiles:
     """An app's ``app_files`` as fal collects them."""
-
     app: "App"
     entries: list[str]
     #: the directory the entries are relative to (``None``: not known statically)
@@ -112,24 +111,19 @@ class AppFiles:
 def app_files_of(app: "App") -> AppFiles | None:
     """The app's TOML ``app_files`` (a list of strings) when fal uses them:
     not for a container app (FAL401 reports that)."""
+    entries = app.table.get("app_files")
+    if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
+        return None
+    if "image" in app.table:
+        return None
+    root = app.project.root
+    context_dir = app.table.get("app_files_context_dir")
+    if isinstance(context_dir, str) and context_dir:
+        path = Path(context_dir)
+        base = Path(os.path.realpath(path if path.is_absolute() else root / path))
+        return AppFiles(app, entries, base, "context_dir")
+    if app.ref_file is not None and "python_entry_point" not in app.table:
+        target = Path(os.path.realpath(app.ref_file))
+        return AppFiles(app, entries, target if target.is_dir() else target.parent, "ref")
+    return AppFiles(app, entries, None, "")
 
-    def make() -> AppFiles | None:
-        entries = app.table.get("app_files")
-        if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
-            return None
-        if "image" in app.table:
-            return None
-        root = app.project.root
-        context_dir = app.table.get("app_files_context_dir")
-        if isinstance(context_dir, str) and context_dir:
-            path = Path(context_dir)
-            base = Path(os.path.realpath(path if path.is_absolute() else root / path))
-            return AppFiles(app, entries, base, "context_dir")
-        ref = app.table.get("ref")
-        if isinstance(ref, str) and "python_entry_point" not in app.table:
-            file_part = ref.split("::", 1)[0] if ref.find("::") > 1 else ref
-            target = Path(os.path.realpath(root / file_part))
-            return AppFiles(app, entries, target if target.is_dir() else target.parent, "ref")
-        return AppFiles(app, entries, None, "")
-
-    return app.project.memo(("app-files", app.key), make)

@@ -20,7 +20,7 @@ build sees (``available=`` the uploaded files); errors follow the remote
 side, messages explain the difference.
 
 Everything expensive (parsing, walking the context) is computed once per
-project and Dockerfile and shared by the rules through :func:`build_of`.
+project and Dockerfile and shared by the rules through :func:`build_of` (``app.build``).
 Diagnostics inside a Dockerfile that several apps share are reported once."""
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
 from fallint.diagnostics import Location, Related
+from fallint.model.ref_target import environment_owner
 from fallint.util.records import dataclass
 from fallint.util.suggest import did_you_mean
 from fallint.util.text import code
@@ -83,11 +84,6 @@ def fal_error_text(path: str, errors: tuple[str, ...]) -> str:
     return first + (f" (and {more} more)" if more else "")
 
 
-def _split_ref_file(ref: str) -> str:
-    """The file part of a ``ref`` (fal splits at the first ``::`` at index 2+)."""
-    return ref.split("::", 1)[0] if ref.find("::") > 1 else ref
-
-
 def reachable_stages(df: "Dockerfile") -> set[int] | None:
     """The stages BuildKit builds for the default target (the last stage):
     it and, transitively, the stages it is based on or copies / mounts
@@ -130,7 +126,6 @@ def reachable_stages(df: "Dockerfile") -> set[int] | None:
 @dataclass(frozen=True)
 class _Finding:
     """A result of the COPY/ADD analysis; ``kind`` selects the rule."""
-
     kind: str  # "missing" (FAL414) | "wildcard" (FAL415) | "upload-error" (FAL416)
     location: Location
     message: str
@@ -145,7 +140,6 @@ class Build:
     Dockerfile (``image.dockerfile`` relative to that directory, not
     ``~``-expanded: fal does not expand it).
     """
-
     app: "App"
     value: str
     path: Path
@@ -194,11 +188,11 @@ class Build:
     def app_file(self) -> str | None:
         """The context-relative path of the app's ``ref`` file, which fal
         leaves out of the uploaded build context."""
-        ref = self.app.table.get("ref")
-        if not isinstance(ref, str) or "python_entry_point" in self.app.table:
+        ref_file = self.app.ref_file
+        if ref_file is None or "python_entry_point" in self.app.table:
             return None
         try:
-            target = os.path.realpath(self.context / _split_ref_file(ref))
+            target = os.path.realpath(ref_file)
             rel = Path(os.path.relpath(target, os.path.realpath(self.context)))
         except (OSError, ValueError):
             return None
@@ -260,26 +254,20 @@ def build_of(app: "App") -> Build | None:
     """The app's Dockerfile build, or ``None`` when it does not build one
     (no ``image`` table, ``image.image``, or a ``dockerfile`` that is not a
     string: other rules report those)."""
-
-    def make() -> Build | None:
-        image = app.table.get("image")
-        if not isinstance(image, dict) or "image" in image:
-            return None
-        value = image.get("dockerfile")
-        if not isinstance(value, str):
-            return None
-        path = Path(value)
-        path = path if path.is_absolute() else app.project.root / path
-        return Build(app, value, path, app.project.read(path))
-
-    return app.project.memo(("build", app.key), make)
+    image = app.table.get("image")
+    if not isinstance(image, dict) or "image" in image:
+        return None
+    value = image.get("dockerfile")
+    if not isinstance(value, str):
+        return None
+    path = Path(value)
+    path = path if path.is_absolute() else app.project.root / path
+    return Build(app, value, path, app.project.read(path))
 
 
 def image_is_built(app: "App") -> bool:
     """False when fal reads the app's Dockerfile but never builds it or uploads
     its context: the ``ref`` target keeps its own environment (FAL604)."""
-    from fallint.model.ref_target import environment_owner
-
     return environment_owner(app) is None
 
 
@@ -287,7 +275,6 @@ class _CopyAnalysis:
     """Resolve every COPY/ADD source against the uploaded context (what
     the remote build sees) and explain each difference with a local
     ``docker build`` (the context on disk minus Docker's ``.dockerignore``)."""
-
     def __init__(self, build: Build, df: "Dockerfile") -> None:
         self.build = build
         self.df = df

@@ -27,7 +27,7 @@ image, but the Dockerfile may just as well copy and install the project, so
 only what is certain either way is reported: the sdist build, and the symbol
 when the module is found in the project.
 
-Nothing is imported or built: :func:`entry_point_of` resolves everything
+Nothing is imported or built: :func:`entry_point_of` (``app.entry_point``) resolves everything
 statically through ``project.layout`` and ``project.sources`` (shared by
 all rules), once per app, and every rule reads the same analysis.  When the
 answer depends on something fallint cannot see (a module that another
@@ -443,12 +443,7 @@ class EntryPoint:
 
 
 def entry_point_of(app: "App") -> EntryPoint | None:
-    """The app's analysed ``python_entry_point`` (None unless it is a string)."""
-    try:  # each rule asks of each app: kept on the app after the first time
-        return app.__dict__["_entry_point"]
-    except KeyError:
-        pass
+    """The app's analysed ``python_entry_point`` (None unless it is a string);
+    read it as ``app.entry_point`` (computed once per app)."""
     value = app.table.get(KEY)
-    ep = app.project.memo(("entry-point", app.key), lambda: EntryPoint(app, value)) if isinstance(value, str) else None
-    app.__dict__["_entry_point"] = ep
-    return ep
+    return EntryPoint(app, value) if isinstance(value, str) else None

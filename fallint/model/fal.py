@@ -133,3 +133,16 @@ MACHINE_TYPES = CPU_MACHINE_TYPES + GPU_MACHINE_TYPES
 PORT_KEYS = ("exposed_port", "metrics_port")
 #: integers fal passes on that cannot meaningfully be negative
 NON_NEGATIVE_KEYS = INT_KEYS
+
+
+def split_ref(ref: str) -> tuple[str, str | None]:
+    """How fal splits a ``ref``: ``"apps/app.py::Web"`` -> ``("apps/app.py", "Web")``;
+    without ``::`` the name is None.
+
+    fal (``RefAction.split_ref``) splits at the first ``::`` at index 2 or
+    later, but only after making the path absolute (``project_root / ref``),
+    so every ``::`` in the TOML value splits: ``::Web`` -> ``("", "Web")``,
+    ``a::Web`` -> ``("a", "Web")``.
+    """
+    head, sep, tail = ref.partition("::")
+    return (head, tail) if sep else (ref, None)

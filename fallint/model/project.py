@@ -18,7 +18,13 @@ from typing import Any
 
 from fallint.formats.toml import TomlIndex
 from fallint.loading.config import Config, parse_config
-from fallint.loading.files import FileCache, TextFile
+from fallint.loading.files import FileCache, TextFile, is_file
+from fallint.model.app_files import AppFiles, app_files_of
+from fallint.model.build import Build, build_of
+from fallint.model.entry_point import EntryPoint, entry_point_of
+from fallint.model.fal import split_ref
+from fallint.model.ref_target import RefTarget, ref_target_of
+from fallint.model.requirement_layers import AppRequirements, requirements_of
 from fallint.util.records import dataclass, field
 
 APPS_PATH = ("tool", "fal", "apps")
@@ -75,6 +81,56 @@ class App:
         name = self.table.get("name")
         return name if isinstance(name, str) else self.key
 
+    # -- what the rules ask of an app: each fact computed on first use, then kept
+
+    @cached_property
+    def ref_target(self) -> RefTarget | None:
+        """What ``ref`` resolves to (None without a string ``ref``)."""
+        return ref_target_of(self)
+
+    @cached_property
+    def entry_point(self) -> EntryPoint | None:
+        """The analysed ``python_entry_point`` (None unless it is a string)."""
+        return entry_point_of(self)
+
+    @cached_property
+    def requirements(self) -> AppRequirements | None:
+        """The analysed ``requirements`` layers, when fal uses them."""
+        return requirements_of(self)
+
+    @cached_property
+    def build(self) -> Build | None:
+        """The Dockerfile build (``image.dockerfile``), with its copy analysis."""
+        return build_of(self)
+
+    @cached_property
+    def app_files(self) -> AppFiles | None:
+        """The TOML ``app_files`` as fal collects them (not for a container app)."""
+        return app_files_of(self)
+
+    @cached_property
+    def ref_file(self) -> Path | None:
+        """The file the app's ``ref`` names (see :meth:`Project.ref_file`)."""
+        ref = self.table.get("ref")
+        return self.project.ref_file(ref) if isinstance(ref, str) else None
+
+    @cached_property
+    def source_files(self) -> list[Path]:
+        """The existing Python files the app names: its ``ref`` file and its
+        ``python_entry_point`` module (the part before ``:``)."""
+        paths = []
+        ref = self.table.get("ref")
+        if self.ref_file is not None and split_ref(ref)[0] and is_file(self.ref_file):
+            paths.append(self.ref_file)
+        entry = self.table.get("python_entry_point")
+        if isinstance(entry, str):
+            module = entry.split(":", 1)[0].strip()
+            if module and all(part.isidentifier() for part in module.split(".")):
+                location = self.project.sources.module_file(module)
+                if location.kind in ("module", "package") and location.path is not None:
+                    paths.append(Path(location.path))
+        return paths
+
     def resolve_path(self, rel: str) -> Path:
         """A path from the TOML, relative to the pyproject directory (absolute stays)."""
         p = Path(rel).expanduser()
@@ -117,6 +173,19 @@ class Project:
     @property
     def root(self) -> Path:
         return self.pyproject_path.parent
+
+    def ref_file(self, ref: str) -> Path | None:
+        """The absolute, normalised path of the file a ``ref`` names (the part
+        before ``::``, relative to the pyproject directory; the directory itself
+        when that part is empty); None when ``ref`` holds a NUL."""
+        if "\x00" in ref:
+            return None
+        return Path(os.path.normpath(os.path.join(self.root, split_ref(ref)[0])))
+
+    @cached_property
+    def app_source_files(self) -> list[Path]:
+        """The existing Python files the checked apps name (:attr:`App.source_files`), each once."""
+        return list(dict.fromkeys(path for app in self.apps for path in app.source_files))
 
     @cached_property
     def index(self) -> TomlIndex:

@@ -11,9 +11,9 @@ from fallint.util.text import code
 if TYPE_CHECKING:  # pragma: no cover
     from fallint.model.project import App
     from fallint.model.sources import Symbol
-from fallint.model.entry_point import EntryPoint, entry_point_of
+from fallint.model.entry_point import EntryPoint
 
-__all__ = ["EntryPoint", "entry_point_of"]
+__all__ = ["EntryPoint"]
 
 
 def _requirements_related(app: "App", paths: list[tuple], message: str) -> list[Related]:

@@ -9,7 +9,7 @@ from fallint.rules.registry import Rule
 
 if TYPE_CHECKING:  # pragma: no cover
     from fallint.model.project import Project
-from fallint.model.build import Build, build_of, image_is_built
+from fallint.model.build import Build, image_is_built
 
 
 class _BuildRule(Rule):
@@ -26,7 +26,7 @@ class _BuildRule(Rule):
     def check_project(self, project: "Project") -> Iterable[Diagnostic]:
         seen: set[tuple] = set()
         for app in project.apps:
-            build = build_of(app)
+            build = app.build
             if build is None or (self.needs_build and not image_is_built(app)):
                 continue
             for diag in self.check_build(build):

@@ -9,9 +9,9 @@ if TYPE_CHECKING:  # pragma: no cover
         Dockerfile,
     )
     from fallint.model.project import Project
-from fallint.model.build import Build, build_of, string_offset_location
+from fallint.model.build import Build, string_offset_location
 
-__all__ = ["Build", "build_of", "string_offset_location"]
+__all__ = ["Build", "string_offset_location"]
 
 
 def _standard_syntax(df: "Dockerfile") -> bool:
@@ -28,7 +28,7 @@ def _standard_syntax(df: "Dockerfile") -> bool:
 
 
 def _dockerignore_builds(project: "Project") -> list[Build]:
-    return [b for b in (build_of(app) for app in project.apps) if b is not None and b.text is not None]
+    return [b for b in (app.build for app in project.apps) if b is not None and b.text is not None]
 
 
 def _literal(value: Any) -> bool:

@@ -13,7 +13,6 @@ from fallint.util.text import code
 if TYPE_CHECKING:  # pragma: no cover
     from fallint.diagnostics import Diagnostic
     from fallint.model.project import App
-from fallint.model.app_files import app_files_of
 
 
 @register
@@ -53,7 +52,7 @@ class AppFilesContextDirInvalid(Rule):
     ]
 
     def check_app(self, app: "App") -> Iterator["Diagnostic"]:
-        files = app_files_of(app)
+        files = app.app_files
         if files is None or files.origin != "context_dir" or files.base_ok:
             return
         value = app.table["app_files_context_dir"]

@@ -12,7 +12,7 @@ from fallint.util.text import code
 if TYPE_CHECKING:  # pragma: no cover
     from fallint.diagnostics import Diagnostic
     from fallint.model.project import App
-from fallint.model.app_files import AppFiles, app_files_of
+from fallint.model.app_files import AppFiles
 
 _WILDCARDS = frozenset("*?[")
 
@@ -59,7 +59,7 @@ class AppFilesNotUploaded(Rule):
     ]
 
     def check_app(self, app: "App") -> Iterator["Diagnostic"]:
-        files = app_files_of(app)
+        files = app.app_files
         if files is None or not files.base_ok or files.upload is None or files.upload.truncated:
             return
         for index, (entry, result) in enumerate(zip(files.entries, files.upload.sources)):

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from fallint.diagnostics import Location, Related
 from fallint.model.ref_target import (
     RefTarget,
-    ref_target,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -55,7 +54,7 @@ def _setting_related(setting: Any) -> Related:
 
 def _target(app: "App") -> RefTarget | None:
     """The app's resolved ``ref`` target, when fal's choice of it is known."""
-    target = ref_target(app)
+    target = app.ref_target
     if target is None or target.symbol is None or target.symbol.path is None:
         return None
     return target

@@ -9,7 +9,7 @@ from fallint.rules.registry import Rule
 
 if TYPE_CHECKING:  # pragma: no cover
     from fallint.model.project import App, Project
-from fallint.model.ref_target import RefTarget, ref_target
+from fallint.model.ref_target import RefTarget
 
 
 class RefRule(Rule):
@@ -18,7 +18,7 @@ class RefRule(Rule):
     def check_project(self, project: "Project") -> Iterable:
         self._seen: set = set()
         for app in project.apps:
-            target = ref_target(app)
+            target = app.ref_target
             if target is not None:
                 yield from self.check_target(app, target)
 

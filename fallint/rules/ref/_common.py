@@ -16,7 +16,6 @@ if TYPE_CHECKING:  # pragma: no cover
 from fallint.model.ref_target import (
     RefTarget,
     class_ancestry,
-    ref_target,
     rel,
     short,
     split_ref,
@@ -24,7 +23,7 @@ from fallint.model.ref_target import (
 )
 from fallint.rules.ref._base import RefRule
 
-__all__ = ["RefRule", "RefTarget", "ref_target", "split_ref", "class_ancestry", "symbol_location", "rel", "short"]
+__all__ = ["RefRule", "RefTarget", "split_ref", "class_ancestry", "symbol_location", "rel", "short"]
 
 
 #: directories never searched for "did you mean" files

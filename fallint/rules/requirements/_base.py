@@ -16,7 +16,6 @@ from fallint.model.requirement_layers import (
     USE_UV,
     AppRequirements,
     Layer,
-    requirements_of,
 )
 
 
@@ -27,7 +26,7 @@ class _RequirementsRule(Rule):
     uses: frozenset[str] = frozenset({USE_UV})
 
     def check_app(self, app: "App") -> Iterator["Diagnostic"]:
-        reqs = requirements_of(app)
+        reqs = app.requirements
         if reqs is not None and reqs.use in self.uses:
             yield from self.check_requirements(reqs)
 

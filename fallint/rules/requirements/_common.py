@@ -18,11 +18,10 @@ if TYPE_CHECKING:  # pragma: no cover
 from fallint.model.requirement_layers import (
     AppRequirements,
     Layer,
-    requirements_of,
     toml_requirements_use,
 )
 
-__all__ = ["AppRequirements", "Layer", "requirements_of", "toml_requirements_use", "explain_syntax_error"]
+__all__ = ["AppRequirements", "Layer", "toml_requirements_use", "explain_syntax_error"]
 
 
 #: what follows every uv parse-time error in a message

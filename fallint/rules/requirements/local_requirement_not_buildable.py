@@ -23,11 +23,9 @@ from fallint.rules.requirements._common import (
 
 def _fal203_covers(reqs: AppRequirements, local: "LocalPath") -> bool:
     """FAL203 reports this project's own missing ``[project].name`` on entry-point apps."""
-    from fallint.model.entry_point import entry_point_of
-
     if local.directory != reqs.root or not local.has_pyproject or local.error:
         return False
-    ep = entry_point_of(reqs.app)
+    ep = reqs.app.entry_point
     return ep is not None and ep.resolvable
 
 
