@@ -31,6 +31,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from fallint.model.fal import DEFAULT_APP_FILES_IGNORE
 from fallint.util.records import dataclass
 from fallint.util.text import code
 
@@ -39,8 +40,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from fallint.model.project import App
 
 
-#: ``fal.app.DEFAULT_APP_FILES_IGNORE`` (used when app_files_ignore is not set)
-DEFAULT_APP_FILES_IGNORE = (r"\.pyc$", r"__pycache__/", r"\.git/", r"\.DS_Store$")
 
 
 def _compile(pattern: str):

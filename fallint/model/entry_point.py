@@ -38,13 +38,14 @@ from __future__ import annotations
 
 import os
 import re
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 from fallint.diagnostics import Location
 from fallint.loading.files import resolved
 from fallint.model.build import string_offset_location
+from fallint.model.fal import FAL_FORMAT_ERROR
 from fallint.util.records import dataclass, field
 from fallint.util.text import canonical_name, code
 
@@ -58,7 +59,6 @@ KEY = "python_entry_point"
 
 
 #: fal's own message for a malformed value (``fal/utils.py``)
-FAL_FORMAT_ERROR = "python_entry_point must be in '<module>:<symbol>' format."
 
 
 _BARE_OPTION = re.compile(r"^--?[A-Za-z][\w-]*$")
@@ -145,16 +145,10 @@ def _entries(requirements) -> Iterator[tuple[tuple, str]]:
                     yield ("requirements", i, j), inner
 
 
-@lru_cache(maxsize=1024)
-def _requirement_name(text: str) -> str | None:
-    from fallint.formats.requirements import requirement_name
-
-    return requirement_name(text)
-
-
 def requirements_view(app: "App", project_name: str | None) -> RequirementsView:
     """Classify the app's requirements the way fal materialises them."""
-    from fallint.formats.requirements import local_path_target
+    # imported here: the requirement parser is heavy (``packaging``) and only entry-point apps need it
+    from fallint.formats.requirements import local_path_target, requirement_name
 
     view = RequirementsView()
     requirements = app.table.get("requirements")
@@ -183,7 +177,9 @@ def requirements_view(app: "App", project_name: str | None) -> RequirementsView:
         if not stripped or _BARE_OPTION.match(stripped):
             continue  # an option without a value installs nothing by itself
         view.others = True
-        if wanted and not stripped.startswith("-") and _requirement_name(stripped) == wanted:
+        if wanted and not stripped.startswith("-") and app.project.memo(
+            ("requirement-name", stripped), lambda: requirement_name(stripped)
+        ) == wanted:
             view.by_name.append(path)
     return view
 

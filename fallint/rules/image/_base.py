@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterable
 
 from fallint.diagnostics import Diagnostic, Location
-from fallint.rules.registry import Rule
+from fallint.rules.registry import OncePerFile, Rule
 
 if TYPE_CHECKING:  # pragma: no cover
     from fallint.model.project import Project
@@ -24,18 +24,14 @@ class _BuildRule(Rule):
     needs_build = True
 
     def check_project(self, project: "Project") -> Iterable[Diagnostic]:
-        seen: set[tuple] = set()
+        once = OncePerFile()
         for app in project.apps:
             build = app.build
             if build is None or (self.needs_build and not image_is_built(app)):
                 continue
             for diag in self.check_build(build):
-                if diag.location.path != project.pyproject_path:
-                    key = (diag.location, diag.message)
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                yield diag
+                if diag.location.path == project.pyproject_path or once.first(diag.location, diag.message):
+                    yield diag
 
     def check_build(self, build: Build) -> Iterable[Diagnostic]:
         return ()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Iterable
 
 from fallint.diagnostics import Location, Related
+from fallint.model.fal import HOST_KEYS
 from fallint.model.ref_target import (
     RefTarget,
 )
@@ -22,37 +23,6 @@ from fallint.rules.interplay._common import (
     _target,
     _toml,
     _value_related,
-)
-
-#: TOML keys that fal 1.83.0 puts into the host options (``cli/_utils.py``),
-#: under the same name as the class attribute / class keyword / decorator keyword
-HOST_KEYS = (
-    "machine_type",
-    "num_gpus",
-    "regions",
-    "keep_alive",
-    "min_concurrency",
-    "max_concurrency",
-    "max_multiplexing",
-    "concurrency_buffer",
-    "concurrency_buffer_perc",
-    "scaling_delay",
-    "request_timeout",
-    "request_start_timeout",
-    "startup_timeout",
-    "termination_grace_period_seconds",
-    "metrics_port",
-    "private_logs",
-    "secrets",
-    "data_mounts",
-    "skip_retry_conditions",
-    "retry_config",
-    "app_files",
-    "app_files_ignore",
-    "app_files_context_dir",
-    "requirements_context_dir",
-    "_scheduler",
-    "_scheduler_options",
 )
 
 

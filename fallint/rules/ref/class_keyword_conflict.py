@@ -69,7 +69,7 @@ class ClassKeywordConflict(RefRule):
     def check_target(self, app, target):
         if not target.is_app:
             return
-        from fallint.model.sources import DIRECT_SETTINGS
+        from fallint.model.fal import DIRECT_SETTINGS
 
         for symbol, entry in class_ancestry(app.project.sources, target.symbol):
             for keyword, value in entry.keywords.items():

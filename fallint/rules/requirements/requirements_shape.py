@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from fallint.model.fal import FAL_SHAPE_ERROR
 from fallint.model.requirement_layers import KEY, shape_ok
 from fallint.rules.registry import ERROR, Example, Rule, register
 from fallint.util.text import type_name
 
 #: fal's own message for a list of the wrong shape (``cli/_utils.py``)
-FAL_SHAPE_ERROR = "requirements must be a list of strings or a list of lists of strings."
 
 
 _WEB = '''
