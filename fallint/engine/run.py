@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from fallint.util.records import dataclass, field
-from fallint.loading.config import Selection, selection
+from fallint.engine.selection import Selection, selection
 from fallint.diagnostics import SEVERITY_RANK, Diagnostic
 from fallint.loading.discovery import UsageError, mentions_fal, resolve_targets
 from fallint.loading.files import FileCache, forget_real_paths
