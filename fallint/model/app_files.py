@@ -42,7 +42,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 
-def _compile(pattern: str):
+def compile_ignore_pattern(pattern: str):
     """``(regex, None)`` or ``(None, re.error)`` for one app_files_ignore entry."""
     import re
     import warnings
@@ -91,7 +91,7 @@ class AppFiles:
         raw = self.app.table.get("app_files_ignore")
         if not (isinstance(raw, list) and all(isinstance(p, str) for p in raw)):
             raw = list(DEFAULT_APP_FILES_IGNORE)
-        return [regex for regex, _ in map(_compile, raw) if regex is not None]
+        return [regex for regex, _ in map(compile_ignore_pattern, raw) if regex is not None]
 
     @cached_property
     def upload(self) -> "FalUpload | None":

@@ -64,7 +64,7 @@ KEY = "python_entry_point"
 _BARE_OPTION = re.compile(r"^--?[A-Za-z][\w-]*$")
 
 
-def _dotted_ok(name: str) -> bool:
+def dotted_ok(name: str) -> bool:
     return bool(name) and all(part.isidentifier() for part in name.split("."))
 
 
@@ -92,13 +92,13 @@ def format_problem(value: str) -> FormatProblem | None:
         missing = "module" if not module else "symbol"
         return FormatProblem("value", f"the {missing} part of {code(value)} is empty "
                              f"(fal raises `{FAL_FORMAT_ERROR}`)")
-    if not _dotted_ok(module) and ("/" in module or "\\" in module or module.endswith(".py")):
+    if not dotted_ok(module) and ("/" in module or "\\" in module or module.endswith(".py")):
         return FormatProblem("module", f"{code(module)} is a file path, not a module name: "
                              "the worker's import fails")
-    if not _dotted_ok(module):
+    if not dotted_ok(module):
         return FormatProblem("module", f"{code(module)} is not an importable module name: "
                              f"{_bad_part(module)}; the worker's import fails")
-    if not _dotted_ok(symbol):
+    if not dotted_ok(symbol):
         if symbol.startswith(":"):
             return FormatProblem("symbol", f"{code(value)} uses `::` (the `ref` separator): "
                                  f"the symbol would be {code(symbol)}; the worker's lookup fails")

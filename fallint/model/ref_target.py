@@ -122,7 +122,7 @@ def _resolve(project: "Project", sources: "SourceProject", ref: str) -> RefTarge
         target.problem_help = f'write `ref = "path/to/file.py::{name}"`'
         return target
     path = project.ref_file(ref)
-    if not file_part.endswith(".py") and _kind_of(path) is None:
+    if not file_part.endswith(".py") and path_kind(path) is None:
         target.problem, target.problem_help = _malformed_path(project, file_part, name)
         return target
     target.path = path
@@ -136,7 +136,7 @@ def _resolve(project: "Project", sources: "SourceProject", ref: str) -> RefTarge
     return target
 
 
-def _kind_of(path: Path) -> str | None:
+def path_kind(path: Path) -> str | None:
     """``"file"``, ``"dir"``, ``"other"`` or None (missing); never raises."""
     try:
         mode = os.stat(path).st_mode
@@ -165,7 +165,7 @@ def _malformed_path(project: "Project", file_part: str, name: str | None) -> tup
         if "/" not in file_part and "." in file_part:  # a dotted module name
             candidates.append(file_part.replace(".", "/") + ".py")
     for candidate in candidates:
-        if _kind_of(project.root / candidate) == "file":
+        if path_kind(project.root / candidate) == "file":
             return (
                 f"`ref` must name a Python file; `{file_part}` does not exist",
                 f'did you mean `ref = "{candidate}{suffix}"`?',

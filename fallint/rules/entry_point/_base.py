@@ -12,7 +12,7 @@ if TYPE_CHECKING:  # pragma: no cover
 from fallint.model.entry_point import KEY, EntryPoint
 
 
-class _EntryPointRule(Rule):
+class EntryPointRule(Rule):
     """Base: runs :meth:`check_entry_point` for each app with a string ``python_entry_point``."""
 
     def check_app(self, app: "App") -> Iterator["Diagnostic"]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Iterator
 
 from fallint.model.entry_point import EntryPoint
-from fallint.rules.entry_point._base import _EntryPointRule
+from fallint.rules.entry_point._base import EntryPointRule
 from fallint.rules.entry_point._common import PYPROJECT, SRC
 from fallint.rules.registry import ERROR, Example, register
 from fallint.util.suggest import did_you_mean
@@ -55,7 +55,7 @@ def _module_candidates(ep: EntryPoint) -> list[str]:
 
 
 @register
-class EntryPointModuleNotFound(_EntryPointRule):
+class EntryPointModuleNotFound(EntryPointRule):
     code = "FAL205"
     name = "entry-point-module-not-found"
     severity = ERROR

@@ -12,7 +12,7 @@ if TYPE_CHECKING:  # pragma: no cover
 from fallint.model.build import Build, image_is_built
 
 
-class _BuildRule(Rule):
+class BuildRule(Rule):
     """A rule about an app's Dockerfile build (``check_build``).
 
     A diagnostic inside a Dockerfile (not the pyproject) that an earlier app

@@ -6,12 +6,12 @@ from typing import Iterator
 
 from fallint.diagnostics import Diagnostic, Related
 from fallint.model.build import Build, reachable_stages
-from fallint.rules.image._base import _BuildRule
+from fallint.rules.image._base import BuildRule
 from fallint.rules.registry import WARNING, Example, register
 
 
 @register
-class BuildArgMissing(_BuildRule):
+class BuildArgMissing(BuildRule):
     code = "FAL420"
     name = "build-arg-missing"
     severity = WARNING

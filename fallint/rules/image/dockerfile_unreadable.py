@@ -8,14 +8,14 @@ from typing import Iterator
 
 from fallint.diagnostics import Diagnostic
 from fallint.model.build import Build
-from fallint.rules.image._base import _BuildRule
+from fallint.rules.image._base import BuildRule
 from fallint.rules.registry import ERROR, Example, register
 from fallint.util.suggest import did_you_mean
 from fallint.util.text import code
 
 
 @register
-class DockerfileUnreadable(_BuildRule):
+class DockerfileUnreadable(BuildRule):
     code = "FAL410"
     needs_build = False  # fal opens the Dockerfile while loading the app
     name = "dockerfile-unreadable"

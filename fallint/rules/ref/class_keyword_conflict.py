@@ -7,7 +7,7 @@ from pathlib import Path
 from fallint.diagnostics import Location
 from fallint.model.ref_target import class_ancestry, short
 from fallint.rules.ref._base import RefRule
-from fallint.rules.ref._common import _ref_related
+from fallint.rules.ref._common import ref_related
 from fallint.rules.registry import ERROR, Example, register
 
 
@@ -82,5 +82,5 @@ class ClassKeywordConflict(RefRule):
                     f"class keyword `{keyword}=` makes fal fail with a TypeError "
                     f"(\"got multiple values for keyword argument '{keyword}'\")",
                     help=f"set it in the class body instead: `{keyword} = {short(value.source)}`",
-                    related=[_ref_related(app, f"app `{app.key}` deploys `{target.symbol.name}`")],
+                    related=[ref_related(app, f"app `{app.key}` deploys `{target.symbol.name}`")],
                 )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from fallint.diagnostics import Location, Related
 from fallint.rules.ref._base import RefRule
-from fallint.rules.ref._common import _WEB
+from fallint.rules.ref._common import WEB_APP_PY
 from fallint.rules.registry import ERROR, Example, register
 
 
@@ -34,7 +34,7 @@ class RefFileUnreadable(RefRule):
             [tool.fal.apps.web]
             ref = "apps::Web"
             ''',
-            files={"apps/web.py": _WEB},
+            files={"apps/web.py": WEB_APP_PY},
             expect=["2:7"],
         ),
         Example(
@@ -53,14 +53,14 @@ class RefFileUnreadable(RefRule):
             [tool.fal.apps.web]
             ref = "apps/web.py::Web"
             ''',
-            files={"apps/web.py": _WEB},
+            files={"apps/web.py": WEB_APP_PY},
         ),
         Example(
             '''
             [tool.fal.apps.web]
             ref = "app.py::Web"
             ''',
-            files={"app.py": b"# -*- coding: latin-1 -*-\n# caf\xe9\n" + _WEB.encode()},
+            files={"app.py": b"# -*- coding: latin-1 -*-\n# caf\xe9\n" + WEB_APP_PY.encode()},
             title="a declared encoding",
         ),
     ]

@@ -19,7 +19,7 @@ from fallint.model.requirement_layers import (
 )
 
 
-class _RequirementsRule(Rule):
+class RequirementsRule(Rule):
     """Base: runs :meth:`check_requirements` for each app whose list fal uses."""
 
     #: the uses this rule applies to

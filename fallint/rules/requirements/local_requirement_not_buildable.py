@@ -12,12 +12,12 @@ if TYPE_CHECKING:  # pragma: no cover
         LocalPath,
     )
 from fallint.model.requirement_layers import USE_LOCAL, USE_UV, AppRequirements
-from fallint.rules.requirements._base import _RequirementsRule
+from fallint.rules.requirements._base import RequirementsRule
 from fallint.rules.requirements._common import (
-    _TOKENIZER,
-    _app,
-    _fal_sees_no_project,
-    _locals,
+    TOKENIZER_FILES,
+    entry_point_app_toml,
+    why_fal_sees_no_project,
+    local_paths,
 )
 
 
@@ -30,7 +30,7 @@ def _fal203_covers(reqs: AppRequirements, local: "LocalPath") -> bool:
 
 
 @register
-class LocalRequirementNotBuildable(_RequirementsRule):
+class LocalRequirementNotBuildable(RequirementsRule):
     code = "FAL310"
     name = "local-requirement-not-buildable"
     severity = ERROR
@@ -55,22 +55,22 @@ class LocalRequirementNotBuildable(_RequirementsRule):
     """
     invalid = [
         Example(
-            _app('["./libs/tokenizer"]'),
+            entry_point_app_toml('["./libs/tokenizer"]'),
             files={"libs/tokenizer/setup.py": "from setuptools import setup\nsetup(name='tokenizer')\n"},
             expect=["3:17"],
         )
     ]
     valid = [
         Example(
-            _app('["./libs/tokenizer"]'),
-            files=_TOKENIZER,
+            entry_point_app_toml('["./libs/tokenizer"]'),
+            files=TOKENIZER_FILES,
         )
     ]
     uses = frozenset({USE_UV, USE_LOCAL})
 
     def check_requirements(self, reqs):
-        for layer, index, local in _locals(reqs):
-            why = _fal_sees_no_project(local)
+        for layer, index, local in local_paths(reqs):
+            why = why_fal_sees_no_project(local)
             if why is None or _fal203_covers(reqs, local):
                 continue
             text = layer.strings[index].strip()

@@ -13,7 +13,7 @@ from fallint.model.requirement_layers import (
     toml_requirements_use,
 )
 from fallint.rules.registry import WARNING, Example, Rule, register
-from fallint.rules.requirements._common import _TOKENIZER, _app
+from fallint.rules.requirements._common import TOKENIZER_FILES, entry_point_app_toml
 from fallint.util.suggest import did_you_mean
 from fallint.util.text import code
 
@@ -39,15 +39,15 @@ class RequirementsContextDirMissing(Rule):
     """
     invalid = [
         Example(
-            _app('["./tokenizer", "torch==2.4.1"]', 'requirements_context_dir = "lib"'),
-            files=_TOKENIZER,
+            entry_point_app_toml('["./tokenizer", "torch==2.4.1"]', 'requirements_context_dir = "lib"'),
+            files=TOKENIZER_FILES,
             expect=["4:28"],
         )
     ]
     valid = [
         Example(
-            _app('["./tokenizer", "torch==2.4.1"]', 'requirements_context_dir = "libs"'),
-            files=_TOKENIZER,
+            entry_point_app_toml('["./tokenizer", "torch==2.4.1"]', 'requirements_context_dir = "libs"'),
+            files=TOKENIZER_FILES,
         )
     ]
 
