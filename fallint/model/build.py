@@ -404,7 +404,7 @@ class _CopyAnalysis:
         parent, _, name = rel.rpartition("/")
         hint = None
         try:
-            names = sorted(os.listdir(self.ctx / parent)) if name else []
+            names = sorted(self.build.project.files.listdir(self.ctx / parent)) if name else []
         except OSError:
             names = []
         close = did_you_mean(name, names)

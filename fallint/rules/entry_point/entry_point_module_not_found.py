@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Iterator
@@ -25,11 +24,7 @@ def _looked_in_entries(ep: EntryPoint) -> Iterator[tuple[Path, str]]:
     """``(directory, name)`` of everything in the directories searched for
     the first missing part of the module."""
     for directory in ep.location.looked_in:
-        try:
-            names = sorted(os.listdir(directory))
-        except OSError:
-            continue
-        for name in names:
+        for name in sorted(ep.project.files.listdir(directory)):
             yield Path(directory), name
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING, Iterator
 
 from fallint.rules.registry import WARNING, Example, Rule, register
@@ -108,10 +107,7 @@ def _missing_help(files: AppFiles, entry: str) -> str:
         )
     if files.base is not None:
         parent, _, name = entry.rstrip("/").rpartition("/")
-        try:
-            names = os.listdir(files.base / parent) if name else []
-        except OSError:
-            names = []
+        names = files.app.project.files.listdir(files.base / parent) if name else []
         close = did_you_mean(name, names)
         if close:
             return f"did you mean {code((parent + '/' if parent else '') + close)}?"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
 from fallint.diagnostics import Location, Related
 from fallint.rules.ref._base import RefRule
@@ -72,7 +70,7 @@ class RefFileUnreadable(RefRule):
         related = []
         if result.error == "directory":
             hint = None
-            pys = sorted(p for p in _safe_listdir(target.path) if p.endswith(".py"))
+            pys = sorted(p for p in app.project.files.listdir(target.path) if p.endswith(".py"))
             if len(pys) == 1:
                 suffix = f"::{target.name}" if target.name is not None else ""
                 hint = f'did you mean `ref = "{target.file_part.rstrip("/")}/{pys[0]}{suffix}"`?'
@@ -84,10 +82,3 @@ class RefFileUnreadable(RefRule):
             message = f"`{target.file_part}` {result.message}: fal cannot run it"
             hint = "save the file as UTF-8 text" if result.error == "not-utf8" else None
         yield self.at(app, ("ref",), message, help=hint, related=related)
-
-
-def _safe_listdir(path: Path) -> list[str]:
-    try:
-        return os.listdir(path)
-    except OSError:
-        return []
