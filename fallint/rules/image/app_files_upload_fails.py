@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
-from fallint.model.build import fal_error_text
+from fallint.model.copy_analysis import fal_error_text
 from fallint.rules.registry import ERROR, Example, Rule, register
 from fallint.util.text import code
 

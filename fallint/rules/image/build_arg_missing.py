@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from fallint.diagnostics import Diagnostic, Related
-from fallint.model.build import Build, reachable_stages
+from fallint.model.build import Build
+from fallint.model.copy_analysis import reachable_stages
 from fallint.rules.image._base import BuildRule
 from fallint.rules.registry import WARNING, Example, register
 
