@@ -19,6 +19,7 @@ from fallint.diagnostics import SEVERITY_RANK, Diagnostic
 from fallint.loading.discovery import UsageError, mentions_fal, resolve_targets
 from fallint.loading.files import FileCache, forget_real_paths
 from fallint.model.project import Project, load_project
+from fallint.rules.registry import all_rules
 from fallint.engine.suppress import Suppression, line_suppressions, parse_comment
 
 
@@ -124,6 +125,7 @@ def prefetch_sources(projects: list[Project]) -> None:
             raise
     finally:
         if started:
+            # imported on first use: libcst, only apps with Python files need it
             from fallint.model.sources import shutdown_workers
 
             shutdown_workers()
@@ -141,8 +143,6 @@ def _has_fal(proj: Project) -> bool:
 
 
 def check_project(project: Project, sel: Selection) -> tuple[list[Diagnostic], list[str]]:
-    from fallint.rules.registry import all_rules
-
     rules = [cls() for cls in all_rules()]
     project.selection = sel
     internal: list[str] = []

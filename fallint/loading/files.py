@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat as _stat
 from typing import Any
 from fallint.util.records import dataclass
 from pathlib import Path
@@ -76,8 +77,6 @@ def read_text(path: Path, max_bytes: int = MAX_BYTES) -> TextFile:
         return TextFile(path, error="missing", message="file does not exist")
     except OSError as exc:
         return TextFile(path, error="unreadable", message=_os_message(exc))
-    import stat as _stat
-
     if _stat.S_ISDIR(st.st_mode):
         return TextFile(path, error="directory", message="is a directory, not a file")
     if not _stat.S_ISREG(st.st_mode):

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import os
 import sys
+import re
+import warnings
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,9 +46,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def compile_ignore_pattern(pattern: str):
     """``(regex, None)`` or ``(None, re.error)`` for one app_files_ignore entry."""
-    import re
-    import warnings
-
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -97,6 +96,7 @@ class AppFiles:
     def upload(self) -> "FalUpload | None":
         if self.base is None:
             return None
+        # imported on first use: costly to import, only Dockerfile / app_files apps need it
         from fallint.formats.dockerignore import fal_collect
 
         return fal_collect(

@@ -109,6 +109,7 @@ class Build:
         text = self.text
         if text is None:
             return None
+        # imported on first use: costly to import, only Dockerfile apps need it
         from fallint.formats.dockerfile import parse_dockerfile
 
         return self.project.memo(("parse", self.path), lambda: parse_dockerfile(text))
@@ -142,12 +143,14 @@ class Build:
 
     @cached_property
     def ignore(self) -> "DockerIgnore":
+        # imported on first use: costly to import, only Dockerfile / app_files apps need it
         from fallint.formats.dockerignore import DockerIgnore
 
         return self.project.memo(("ignore",), lambda: DockerIgnore.from_file(self.context))
 
     @cached_property
     def fal_sources(self) -> "FalSources":
+        # imported on first use: costly to import, only Dockerfile apps need it
         from fallint.formats.dockerfile import fal_copy_sources
 
         text = self.text or ""
@@ -155,6 +158,7 @@ class Build:
 
     @cached_property
     def upload(self) -> "FalUpload":
+        # imported on first use: costly to import, only Dockerfile / app_files apps need it
         from fallint.formats.dockerignore import fal_upload
 
         exclude = [self.app_file] if self.app_file else []

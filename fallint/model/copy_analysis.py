@@ -148,6 +148,7 @@ class CopyAnalysis:
     # -- one BuildKit source ------------------------------------------------------
 
     def _source(self, ins: "Instruction", src: "CopySource") -> Iterator[Finding]:
+        # imported on first use: costly to import, only Dockerfile / app_files apps need it
         from fallint.formats.dockerignore import contains_wildcards, match_sources
 
         value = src.value or ""
@@ -173,6 +174,7 @@ class CopyAnalysis:
             yield from self._wildcard_partial(value, remote.paths, what, location)
 
     def _not_in_remote_context(self, ins, src, what, location, wildcard) -> Finding:
+        # imported on first use: costly to import, only Dockerfile / app_files apps need it
         from fallint.formats.dockerignore import match_sources
 
         value = src.value or ""
@@ -198,6 +200,7 @@ class CopyAnalysis:
         return Finding("missing", location, message, help)
 
     def _missing_locally(self, value: str) -> tuple[str, str]:
+        # imported on first use: costly to import, only Dockerfile / app_files apps need it
         from fallint.formats.dockerignore import contains_wildcards, go_clean
 
         rel = go_clean(value.lstrip("/")) if value.strip("/") else "."
@@ -350,6 +353,7 @@ class CopyAnalysis:
     def _local_wildcard_matches(self, value: str) -> list[str]:
         """Local matches fal would upload if it expanded wildcards (not
         excluded by its ignore patterns or as the app file)."""
+        # imported on first use: costly to import, only Dockerfile / app_files apps need it
         from fallint.formats.dockerignore import match_sources
 
         local = match_sources(self.ctx, value, self.build.ignore)
@@ -391,6 +395,7 @@ class CopyAnalysis:
 
 def _clean(path: str) -> str:
     """A context-relative path as fal's lexical relpath gives it."""
+    # imported on first use: costly to import, only Dockerfile / app_files apps need it
     from fallint.formats.dockerignore import go_clean
 
     return go_clean(path.lstrip("/")) if path.strip("/") else "."

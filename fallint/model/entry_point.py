@@ -42,6 +42,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
+import tomli
+
 from fallint.diagnostics import Location
 from fallint.loading.files import resolved
 from fallint.model.build import string_offset_location
@@ -52,7 +54,9 @@ from fallint.util.text import canonical_name, code
 if TYPE_CHECKING:  # pragma: no cover
     from fallint.model.layout import Layout, ModuleLocation
     from fallint.model.project import App, Project
-    from fallint.model.sources import Symbol
+    from fallint.model.sources import (
+        Symbol,
+    )
 
 
 KEY = "python_entry_point"
@@ -227,13 +231,12 @@ def _may_provide(project: "Project", directory: Path, module: str) -> bool:
     be read or its layout is uncertain."""
 
     def layout():
+        # imported on first use: only entry-point / Python apps need the layout
         from fallint.model.layout import project_layout
 
         text = project.read(directory / "pyproject.toml")
         if not text.ok:
             return "missing" if text.error in ("missing", "directory") else None
-        import tomli
-
         try:
             data = tomli.loads(text.text or "")
         except (tomli.TOMLDecodeError, RecursionError, ValueError):

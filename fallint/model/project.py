@@ -16,6 +16,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import tomli
+
 from fallint.formats.toml import TomlIndex
 from fallint.loading.config import Config, parse_config
 from fallint.loading.files import FileCache, TextFile, is_file
@@ -238,6 +240,7 @@ class Project:
     @cached_property
     def sources(self):
         """The project's Python sources (lazy: importing the analysis costs time)."""
+        # imported on first use: libcst, only apps with Python files need it
         from fallint.model.sources import SourceProject
 
         return SourceProject(self.root, self.layout, **self.source_options())
@@ -250,6 +253,7 @@ class Project:
         options = self.options
         kwargs: dict = {"jobs": options.get("jobs"), "files": self.files}
         if not options.get("no_cache"):
+            # imported on first use: the cache is only read for Python files
             from fallint.loading.cache import project_cache
 
             kwargs["cache"] = project_cache(self.root, options.get("cache_dir"))
@@ -267,6 +271,7 @@ class Project:
 
     @cached_property
     def layout(self):
+        # imported on first use: only entry-point / Python apps need the layout
         from fallint.model.layout import project_layout
 
         return project_layout(self.root, self.data)
@@ -289,8 +294,6 @@ def load_project(
 
 
 def _parse_with_recovery(project: Project) -> dict:
-    import tomli
-
     try:  # the common case: valid TOML, nothing to recover
         data = tomli.loads(project.text)
     except tomli.TOMLDecodeError:
@@ -373,8 +376,6 @@ def _statement_region(lines: list[str], idx: int) -> tuple[int, int]:
 def _attribute_broken(project: Project, blanked: list[tuple[int, int]]) -> None:
     if not blanked:
         return
-    import tomli
-
     lines = project.text.split("\n")
     for start, end in blanked:
         # the governing header
@@ -408,8 +409,6 @@ def _attribute_broken(project: Project, blanked: list[tuple[int, int]]) -> None:
 
 
 def _parse_header(line: str) -> tuple | None:
-    import tomli
-
     text = line.strip()
     if "#" in text:
         text = text[: text.rindex("]") + 1] if "]" in text else text

@@ -207,6 +207,7 @@ def _what_it_is(sources: "SourceProject", symbol: "Symbol", binding: Any = None)
     """A phrase for a symbol that is certainly neither a fal.App nor a fal.function
     (``"a pydantic model"``); None when that is not certain.  ``binding`` is the
     module's own binding of the name, when it has one."""
+    # imported on first use: libcst, only apps with Python files need it
     from fallint.formats.python import ImportEntry
 
     if symbol.kind == "module" or (isinstance(binding, ImportEntry) and binding.attr is None):

@@ -213,6 +213,7 @@ def requirements_of(app: "App") -> AppRequirements | None:
 def _analysis(app: "App", items: list, base: Path) -> "LayerAnalysis":
     """``analyze_layer(items, base)``, shared by the apps of a project with the
     same layer (monorepos repeat theirs; the analysis is immutable)."""
+    # imported on first use: costly to import, only apps with requirements need it
     from fallint.formats.requirements import analyze_layer
 
     known = app.project.known_pyprojects
@@ -224,6 +225,7 @@ def _analysis(app: "App", items: list, base: Path) -> "LayerAnalysis":
 def _hidden_problems(layer: Layer) -> frozenset:
     """Problems that only follow from a reported ``suspicious-option``: the
     element the user meant as that option's value is read as a requirement."""
+    # imported on first use: costly to import, only apps with requirements need it
     from fallint.formats.requirements import option_spec
 
     hidden = []

@@ -352,7 +352,7 @@ def _parse_in_workers(jobs: list[_Job], loader: Callable, cache: Any, workers: i
 def _picklable(value: Any) -> bool:
     """Can ``value`` be sent to a worker?  Checked up front: a task that fails
     to pickle inside the executor can leave its shutdown waiting forever."""
-    import pickle
+    import pickle  # parallel parsing only
 
     try:
         pickle.dumps(value)
@@ -369,7 +369,7 @@ def _executor(workers: int) -> Any:
     if _POOL.get("workers") == workers:
         return _POOL["executor"]
     shutdown_workers()
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor  # parallel parsing only
 
     executor = ProcessPoolExecutor(max_workers=workers, mp_context=_start_method())
     _POOL.update(workers=workers, executor=executor)
@@ -380,8 +380,8 @@ def _start_method() -> Any:
     """``fork`` where it is safe and cheapest (Linux, no other thread that
     could hold a lock while forking; workers then share what the main process
     has imported), else ``forkserver`` (preloading libcst once), else ``spawn``."""
-    import multiprocessing
-    import threading
+    import multiprocessing  # parallel parsing only
+    import threading  # parallel parsing only
 
     methods = multiprocessing.get_all_start_methods()
     if sys.platform.startswith("linux") and "fork" in methods and threading.active_count() == 1:

@@ -50,6 +50,7 @@ class DockerfileSyntaxError(BuildRule):
     ]
 
     def check_build(self, build: Build) -> Iterator[Diagnostic]:
+        # imported on first use: costly to import, only Dockerfile apps need it
         from fallint.formats.dockerfile import INSTRUCTIONS
 
         df = build.dockerfile

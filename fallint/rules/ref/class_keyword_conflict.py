@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fallint.model.fal import DIRECT_SETTINGS
+
 from pathlib import Path
 
 from fallint.diagnostics import Location
@@ -69,8 +71,6 @@ class ClassKeywordConflict(RefRule):
     def check_target(self, app, target):
         if not target.is_app:
             return
-        from fallint.model.fal import DIRECT_SETTINGS
-
         for symbol, entry in class_ancestry(app.project.sources, target.symbol):
             for keyword, value in entry.keywords.items():
                 if keyword not in DIRECT_SETTINGS:

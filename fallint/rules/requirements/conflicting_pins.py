@@ -35,6 +35,7 @@ class ConflictingPins(RequirementsRule):
     ]
 
     def check_requirements(self, reqs):
+        # imported on first use: costly to import, only apps with requirements need it
         from fallint.formats.requirements import conflicting_pins
 
         for layer in reqs.layers:

@@ -46,6 +46,7 @@ class DuplicateRequirement(RequirementsRule):
     ]
 
     def check_requirements(self, reqs):
+        # imported on first use: costly to import, only apps with requirements need it
         from fallint.formats.requirements import conflicting_pins, duplicates
 
         for layer in reqs.layers:

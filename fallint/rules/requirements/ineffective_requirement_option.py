@@ -39,6 +39,7 @@ class IneffectiveRequirementOption(RequirementsRule):
     ]
 
     def check_requirements(self, reqs):
+        # imported on first use: costly to import, only apps with requirements need it
         from fallint.formats.requirements import option_spec
 
         for layer, item in reqs.items():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from fallint.model.fal import FAL_SHAPE_ERROR
 from fallint.model.requirement_layers import KEY, shape_ok
 from fallint.rules.registry import ERROR, Example, Rule, register
@@ -103,6 +105,4 @@ class RequirementsShape(Rule):
 
 
 def _toml_string(text: str) -> str:
-    import json
-
     return json.dumps(text, ensure_ascii=False)

@@ -61,6 +61,7 @@ class SuspiciousRequirementOption(RequirementsRule):
 def _one_dash_options(reqs: AppRequirements) -> Iterator[tuple[Layer, "ReqProblem", str, bool]]:
     """Each long option of ``reqs`` written with one dash: its layer, the
     problem, the message, and whether uv then certainly fails."""
+    # imported on first use: costly to import, only apps with requirements need it
     from fallint.formats.requirements import option_spec
 
     for layer, p in reqs.problems(("suspicious-option",)):
