@@ -32,7 +32,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-import generate as gen  # noqa: E402
+import generate as gen
 
 RESULTS = HERE / "RESULTS.md"
 SECTION = "## Scale: many Dockerfiles over one build context (benchmarks/scale.py)"
@@ -111,13 +111,15 @@ def measure(n: int, workdir: Path, runs: int) -> list[dict]:
 
 def table(rows: list[dict]) -> str:
     lines = [
-        "| apps | scenario | wall ms | CPU ms | validate-pyproject wall / CPU ms | × vp (wall, CPU) "
-        "| floor wall / CPU ms | × floor (wall, CPU) |",
+        ("| apps | scenario | wall ms | CPU ms | validate-pyproject wall / CPU ms | × vp (wall, CPU) "
+         "| floor wall / CPU ms | × floor (wall, CPU) |"),
         "|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         vp, fl = r.get("validate-pyproject"), r["floor"]
-        ratio = lambda p: f"{r['wall'] / p[0]:.2f}×, {r['cpu'] / p[1]:.2f}×" if p else "–"  # noqa: E731
+        def ratio(p, r=r):
+            return f"{r['wall'] / p[0]:.2f}×, {r['cpu'] / p[1]:.2f}×" if p else "–"
+
         lines.append(
             f"| {r['apps']:,} | {r['scenario']} | {r['wall'] * 1000:.0f} | {r['cpu'] * 1000:.0f} | "
             + (f"{vp[0] * 1000:.0f} / {vp[1] * 1000:.0f}" if vp else "–")

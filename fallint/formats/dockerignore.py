@@ -49,7 +49,8 @@ import os
 import re
 import stat
 import warnings
-from collections.abc import Collection, Iterable, Iterator, Set
+from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
@@ -1164,7 +1165,7 @@ def fal_upload(
     return fal_collect(context_dir, sources, patterns, max_files=max_files)
 
 
-class _FilesWithout(Set):
+class _FilesWithout(AbstractSet):
     """A set of files minus one path, without copying the set."""
 
     __slots__ = ("base", "path")
