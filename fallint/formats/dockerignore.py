@@ -41,6 +41,10 @@ real COPY source against that set: :func:`match_sources` with
 ``available=upload.files``. Without ``available`` it resolves against the
 context directory on disk with Docker's ignore semantics, as a local
 ``docker build`` would.
+
+Size: two pattern languages (Docker's Go filepath.Match rules and the
+gitignore rules fal applies to the same file), a bounded walk of the build
+context, and fal's upload collection, which combines them.
 """
 
 from __future__ import annotations

@@ -31,6 +31,11 @@ so a relative import in the ref'd file itself fails at run time (the index
 records ``level`` so callers can report that).  Absolute names are searched in
 the layout's source roots (an installed project), then the project root.
 ``fal`` itself is always external.
+
+Why one long module: every question here (what a name is bound to, a class's
+MRO, its routes and settings, fal's scan of a module) walks the same cross-
+file graph of indexes with the same cycle guards and memo tables; split apart,
+each piece would need the others' internals.
 """
 
 from __future__ import annotations
