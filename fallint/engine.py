@@ -17,7 +17,7 @@ from ._records import dataclass, field
 from .config import Selection, selection
 from .diagnostics import SEVERITY_RANK, Diagnostic
 from .discovery import UsageError, mentions_fal, resolve_targets
-from .files import FileCache, forget_real_paths
+from .files import MAX_PATH_CHARS, FileCache, forget_real_paths
 from .project import Project, load_project
 from .suppress import Suppression, line_suppressions, parse_comment
 
@@ -135,7 +135,7 @@ def _app_source_files(proj: Project) -> list[Path]:
     paths: dict[Path, None] = {}
     for app in proj.apps:
         ref = app.table.get("ref")
-        if isinstance(ref, str) and "\x00" not in ref:
+        if isinstance(ref, str) and "\x00" not in ref and len(ref) <= MAX_PATH_CHARS:
             file_part = ref.partition("::")[0]
             path = Path(os.path.normpath(os.path.join(proj.root, file_part)))
             if file_part and os.path.isfile(path):

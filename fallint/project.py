@@ -224,7 +224,7 @@ def _parse_with_recovery(project: Project) -> dict:
 
     try:  # the common case: valid TOML, nothing to recover
         data = tomli.loads(project.text)
-    except tomli.TOMLDecodeError:
+    except (tomli.TOMLDecodeError, RecursionError):
         pass
     else:
         project.recovered_text = project.text
@@ -234,10 +234,15 @@ def _parse_with_recovery(project: Project) -> dict:
     for _ in range(MAX_RECOVERY):
         try:
             data = tomli.loads("\n".join(lines))
-        except tomli.TOMLDecodeError as exc:
+        except (tomli.TOMLDecodeError, RecursionError) as exc:
             lineno = getattr(exc, "lineno", None) or 1
             colno = getattr(exc, "colno", None) or 1
             msg = getattr(exc, "msg", None) or str(exc)
+            if isinstance(exc, RecursionError):
+                # tomli (and Python's tomllib, which fal uses) give up on deep nesting
+                lineno, colno = _deep_nesting(lines)
+                msg = (f"arrays or inline tables nested more than {MAX_NESTING} levels deep "
+                       "(TOML parsers refuse them)")
             if lineno > len(lines):
                 lineno = len(lines)
             # tomli reports some errors (e.g. a missing value) at the start of
@@ -267,6 +272,39 @@ def _parse_with_recovery(project: Project) -> dict:
         return data
     project.partially_broken = True
     return {}
+
+
+#: tomli's limit on nested arrays and inline tables
+MAX_NESTING = 400
+
+
+def _deep_nesting(lines: list[str]) -> tuple[int, int]:
+    """(line, column) where arrays / inline tables first nest more than
+    :data:`MAX_NESTING` deep (strings and comments skipped; (1, 1) when not
+    found).  One pass, linear in the text."""
+    depth = 0
+    for number, line in enumerate(lines, 1):
+        quote = None
+        i, n = 0, len(line)
+        while i < n:
+            c = line[i]
+            if quote is not None:
+                if c == "\\" and quote == '"':
+                    i += 1
+                elif c == quote:
+                    quote = None
+            elif c in "\"'":
+                quote = c
+            elif c == "#":
+                break
+            elif c in "[{":
+                depth += 1
+                if depth > MAX_NESTING:
+                    return number, i + 1
+            elif c in "]}":
+                depth = max(0, depth - 1)
+            i += 1
+    return 1, 1
 
 
 def _is_header(line: str) -> bool:

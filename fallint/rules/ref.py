@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from .._records import dataclass
+from ..files import MAX_PATH_CHARS
 from ..diagnostics import Location, Related
 from ..files import real_path
 from ..registry import ERROR, WARNING, Example, Rule, register
@@ -137,7 +138,7 @@ def _ref_files(project: "Project") -> list[Path]:
     paths: dict[Path, None] = {}
     for app in project.apps:
         ref = app.table.get("ref")
-        if isinstance(ref, str) and "\x00" not in ref:
+        if isinstance(ref, str) and "\x00" not in ref and len(ref) <= MAX_PATH_CHARS:
             file_part = split_ref(ref)[0]
             path = Path(os.path.normpath(os.path.join(project.root, file_part)))
             if file_part and _kind_of(path) == "file":
@@ -159,6 +160,10 @@ def _resolve(project: "Project", sources: "SourceProject", ref: str) -> RefTarge
     if "\x00" in ref:
         target.problem = "`ref` contains a NUL character"
         target.problem_help = "remove the `\\u0000` escape from the path"
+        return target
+    if len(file_part) > MAX_PATH_CHARS:  # the file system would answer ENAMETOOLONG
+        target.problem = f"the path in `ref` is {len(file_part):,} characters long: no file system accepts it"
+        target.problem_help = "write the path of the Python file relative to pyproject.toml"
         return target
     if not file_part:
         target.problem = "`ref` has no file path before `::`"
