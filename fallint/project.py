@@ -166,6 +166,29 @@ class Project:
     def read(self, path: Path) -> TextFile:
         return self.files.read(path)
 
+    def contains(self, path: Path | str) -> bool:
+        """``path`` (symlinks resolved) is inside the project directory.  A
+        file outside it is never read for a rule's sake: its lines would end
+        up quoted in the diagnostics (``image.dockerfile = "/etc/passwd"``)."""
+        from .files import MAX_PATH_CHARS, real_path
+
+        text = os.fspath(path)
+        if "\x00" in text or len(text) > MAX_PATH_CHARS:
+            return False
+        try:
+            root = real_path(self.root)
+            return os.path.commonpath([root, real_path(text)]) == root
+        except (OSError, ValueError):
+            return False
+
+    def read_inside(self, path: Path) -> TextFile:
+        """:meth:`read`, for a file that must be inside the project: one
+        outside it (or reached through a symlink leading out) is not read
+        and comes back with error ``"outside"``."""
+        if not self.contains(path):
+            return TextFile(Path(path), error="outside", message="is outside the project directory")
+        return self.files.read(path)
+
     @cached_property
     def sources(self):
         """The project's Python sources (lazy: importing the analysis costs time)."""
