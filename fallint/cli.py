@@ -115,6 +115,12 @@ def main(argv: list[str] | None = None) -> int:
         except OSError:
             pass
         return 1
+    except (Exception, RecursionError) as exc:  # never a traceback: CI shows one line
+        if os.environ.get("FALLINT_DEBUG"):
+            raise
+        print(f"fallint: internal error (a bug in fallint, please report it): {type(exc).__name__}: "
+              f"{str(exc)[:200]}; set FALLINT_DEBUG=1 for the traceback", file=sys.stderr)
+        return 2
 
 
 def run() -> None:

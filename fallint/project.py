@@ -18,7 +18,7 @@ from typing import Any
 
 from ._records import dataclass, field
 from .config import Config, parse_config
-from .files import FileCache, TextFile
+from .files import MAX_PATH_CHARS, FileCache, TextFile
 from .tomlpos import TomlIndex
 
 APPS_PATH = ("tool", "fal", "apps")
@@ -185,6 +185,9 @@ class Project:
         """:meth:`read`, for a file that must be inside the project: one
         outside it (or reached through a symlink leading out) is not read
         and comes back with error ``"outside"``."""
+        text = os.fspath(path)
+        if "\x00" in text or len(text) > MAX_PATH_CHARS:
+            return self.files.read(path)  # unreadable, and said so without the file system
         if not self.contains(path):
             return TextFile(Path(path), error="outside", message="is outside the project directory")
         return self.files.read(path)
