@@ -106,7 +106,7 @@ class FileTooLarge(Rule):
     what = f"""
         The `ref` file, the `python_entry_point` module or the Dockerfile of an
         app is larger than fallint reads ({MAX_BYTES // (1024 * 1024)} MiB for
-        Dockerfiles, 5 MiB for Python files).
+        Dockerfiles; 5 MiB or 20,000 lines for Python files).
     """
     why = """
         fallint bounds what it reads so that a hostile pull request cannot make
