@@ -36,4 +36,4 @@ def test_a_megabyte_word_is_fast():
     for text in ("x" * 1_000_000, '"' + "x" * 1_000_000 + '"', "'" + "x" * 1_000_000, "a\\ " * 300_000):
         start = time.perf_counter()
         _ours(text)
-        assert time.perf_counter() - start < 1.0
+        assert time.perf_counter() - start < 3.0  # shlex.split: 13 s for the first one
