@@ -305,3 +305,12 @@ def test_a_dockerfile_outside_the_project_is_never_quoted(tmp_path, how):
         res = run_cli(["check", "--no-cache", "--output-format", fmt, str(root)], cwd=root)
         assert "SECRET" not in res.out + res.err
         assert "FAL424" in res.out
+
+
+def test_a_form_feed_in_dockerignore_keeps_positions_right(tmp_path):
+    """Found by the fuzz suite: fal splits .dockerignore with splitlines (a form
+    feed ends a line), positions count "\\n" only."""
+    write_files(tmp_path, {"pyproject.toml": '[tool.fal.apps.web]\nimage = { dockerfile = "Dockerfile" }\n',
+                           "Dockerfile": "FROM python:3.12-slim\n", ".dockerignore": "\x0c\n\\"})
+    res, diags, _ = _json(tmp_path, "--no-cache")
+    assert res.code == 1 and [(d["code"], d["line"]) for d in diags] == [("FAL417", 2)]
