@@ -529,10 +529,18 @@ class DockerIgnore:
         self.problems = tuple(problems)
 
     def _locate(self, pattern: str) -> tuple[int, int]:
-        for lineno, line in enumerate(self.text.splitlines(), 1):
-            if line.strip() == pattern:
-                return lineno, line.index(pattern) + 1
-        return 1, 1
+        """Where ``pattern`` (a line as fal splits them, by ``splitlines``)
+        first appears, in lines split on ``\\n`` as every position is (a form
+        feed splits fal's lines, not ours); one pass for all patterns."""
+        found = self.__dict__.get("_located")
+        if found is None:
+            found = self.__dict__["_located"] = {}
+            for lineno, line in enumerate(self.text.split("\n"), 1):
+                for piece in line.splitlines() or [line]:
+                    key = piece.strip()
+                    if key not in found:
+                        found[key] = (lineno, line.index(key) + 1 if key else 1)
+        return found.get(pattern, (1, 1))
 
     # -- matching -----------------------------------------------------------
 

@@ -218,7 +218,7 @@ def build_of(app: "App") -> Build | None:
         return None
     path = Path(value)
     path = path if path.is_absolute() else app.project.root / path
-    return Build(app, value, path, app.project.read(path))
+    return Build(app, value, path, app.project.read_inside(path))
 
 
 def image_is_built(app: "App") -> bool:

@@ -92,6 +92,10 @@ from fallint.model.layout import Layout, ModuleLocation, SourceRoot, find_in_roo
 from fallint.util.records import dataclass, field, replace
 
 MAX_SOURCE_BYTES = 5 * 1024 * 1024
+#: a longer Python file is not parsed: libcst holds ~10 KB per line of tiny
+#: module-level statements (200,000 lines took 2 GB and 40 s); this bounds a
+#: parse to about 200 MB and a few seconds (see README, "Limits")
+MAX_SOURCE_LINES = 20_000
 
 #: top-level packages that cannot define fal.App subclasses (fal's own
 #: dependencies, and large libraries that do not depend on fal)
@@ -220,6 +224,12 @@ def _load_text(loaded: TextFile, raw: Callable[[], bytes | None]) -> FileResult:
             message=loaded.message or "cannot be read",
             line=loaded.line if located else None,
             column=loaded.column if located else None,
+        )
+    lines = text.count("\n") + 1
+    if lines > MAX_SOURCE_LINES:
+        return FileResult(
+            error="too-large",
+            message=f"has {lines:,} lines; Python files over {MAX_SOURCE_LINES:,} lines are not analysed",
         )
     try:
         return FileResult(index_source(text))
