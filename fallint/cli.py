@@ -73,6 +73,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--jobs", "-j", type=int, metavar="N",
                        help="worker processes for parsing Python files (default: automatic; 1 = serial)")
 
+    check.add_argument("--fal-version", metavar="VERSION",
+                       help="judge by this fal release: a version, a series (1.75), a specifier or `latest` "
+                       "(overrides [tool.fallint] fal-version and any pin)")
+    check.add_argument("--show-settings", action="store_true",
+                       help="print the effective settings of each project (rules, fal release and why) and exit 0")
+    check.add_argument("-v", "--verbose", action="store_true",
+                       help="say which fal release each project is judged by, and which directories were skipped")
+
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--output-format", choices=("table", "json", "markdown"), default="table")
 
@@ -174,7 +182,19 @@ def _check(args, parser) -> int:
         parser.exit(2, f"fallint: error: FALLINT_OUTPUT_FORMAT={args.output_format!r} is not a format ({', '.join(FORMATS)})\n")
     if args.jobs is not None and args.jobs < 1:
         parser.exit(2, "fallint: error: --jobs must be at least 1\n")
+    if args.fal_version:
+        from fallint.model.fal_release import check_version_choice
+
+        problem = check_version_choice(args.fal_version)
+        if problem is not None:
+            message, hint = problem
+            extra = f"; did you mean `{hint}`?" if hint else ""
+            parser.exit(2, f"fallint: error: --fal-version: {message}{extra}\n")
     project_options = {"no_cache": args.no_cache, "cache_dir": args.cache_dir, "jobs": args.jobs}
+    if args.fal_version:
+        project_options["fal_version"] = args.fal_version
+    if args.verbose:
+        project_options["verbose"] = True
     options = Options(
         select=select,
         extend_select=extend,
@@ -194,6 +214,16 @@ def _check(args, parser) -> int:
     except UsageError as exc:
         print(f"fallint: error: {exc}", file=sys.stderr)
         return 2
+    if args.show_settings:
+        from fallint.reports.settings import render_settings
+
+        sys.stdout.write(render_settings(result.projects, cwd))
+        return 0
+    if args.verbose:
+        from fallint.reports.settings import verbose_lines
+
+        for line in verbose_lines(result.projects, cwd):
+            print(line, file=sys.stderr)
     if args.app:
         known = {a.key for p in result.projects for a in p.all_apps}
         missing = [a for a in args.app if a not in known]
