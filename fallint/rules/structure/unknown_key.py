@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fallint.rules.registry import ERROR, Example, Rule, register
 from fallint.rules.structure._common import _sub_tables
+from fallint.rules.structure._releases import deferred_to_release_rules
 from fallint.util.suggest import did_you_mean
 
 
@@ -52,6 +53,8 @@ class UnknownKey(Rule):
                     continue
                 if path == () and key == "app_scale_settings" and "no_scale" in table:
                     continue  # reported as no-scale-with-scale-settings
+                if deferred_to_release_rules(app, path, key):
+                    continue  # judged by the pinned release: FAL016/FAL017
                 hint = did_you_mean(key, known)
                 yield self.at(
                     app,
