@@ -87,6 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
     rule = sub.add_parser("rule", help="show a rule's documentation")
     rule.add_argument("code", metavar="CODE", help="a rule code (FAL503) or name (unknown-machine-type)")
 
+    show = sub.add_parser("show", help="an app's effective deploy configuration (values, where they come from, fal release)")
+    show.add_argument("app", metavar="APP", help="the app key ([tool.fal.apps.APP])")
+    show.add_argument("paths", nargs="*", metavar="PATH", help="where to look (default: .)")
+    show.add_argument("--output-format", choices=("text", "json"), default="text")
+    show.add_argument("--fal-version", metavar="VERSION", help="judge by this fal release")
+
     sub.add_parser("schema", help="print the JSON Schema of [tool.fal] (for editors and validate-pyproject)")
 
     clean = sub.add_parser("clean", help="remove fallint's cache directories")
@@ -105,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
             return _rules(args)
         if args.command == "rule":
             return _rule(args)
+        if args.command == "show":
+            return _show(args, parser)
         if args.command == "clean":
             return _clean(args)
         if args.command == "schema":
@@ -295,6 +303,31 @@ def _rule(args) -> int:
         print(f"fallint: error: no rule `{args.code}`{extra}", file=sys.stderr)
         return 2
     sys.stdout.write(render_rule(rule))
+    return 0
+
+
+def _show(args, parser) -> int:
+    from fallint.engine.run import Options, UsageError, check_paths
+    from fallint.reports.show import app_facts, render_show
+
+    if args.fal_version:
+        from fallint.model.fal_release import check_version_choice
+
+        problem = check_version_choice(args.fal_version)
+        if problem is not None:
+            parser.exit(2, f"fallint: error: --fal-version: {problem[0]}\n")
+    options = Options(apps=[args.app], project_options={"fal_version": args.fal_version} if args.fal_version else {})
+    cwd = Path(os.getcwd())
+    try:
+        result = check_paths(args.paths, options, cwd)
+    except UsageError as exc:
+        print(f"fallint: error: {exc}", file=sys.stderr)
+        return 2
+    facts = [app_facts(a, cwd) for p in result.projects for a in p.all_apps if a.key == args.app]
+    if not facts:
+        print(f"fallint: error: no app named {args.app}", file=sys.stderr)
+        return 2
+    sys.stdout.write(render_show(facts, args.output_format))
     return 0
 
 
