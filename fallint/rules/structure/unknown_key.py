@@ -19,6 +19,11 @@ class UnknownKey(Rule):
         `image`, `image.registries.<name>` or `retry_config.<condition>` tables, with
         a "did you mean" suggestion. Keys inside an app are *not* normalised by fal:
         `machine-type` is not `machine_type`.
+
+        **Depends on the fal release**: when the project pins or chooses a fal
+        release (see "Which fal release" in the README), a key that some fal
+        release reads is judged by FAL016/FAL017 against the deploying release(s)
+        instead; this rule keeps the keys no release knows.
     """
     why = "fal raises `Found unexpected keys` and refuses to run or deploy the app."
     fix = "Correct the spelling (see the suggestion) or remove the key."
