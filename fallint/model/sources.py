@@ -31,6 +31,11 @@ so a relative import in the ref'd file itself fails at run time (the index
 records ``level`` so callers can report that).  Absolute names are searched in
 the layout's source roots (an installed project), then the project root.
 ``fal`` itself is always external.
+
+Why one long module: every question here (what a name is bound to, a class's
+MRO, its routes and settings, fal's scan of a module) walks the same cross-
+file graph of indexes with the same cycle guards and memo tables; split apart,
+each piece would need the others' internals.
 """
 
 from __future__ import annotations
@@ -68,49 +73,26 @@ from fallint.loading.files import (
     read_text,
     real_path,
 )
+from fallint.model.fal import (
+    APP_FILES_SETTINGS,
+    ATTRIBUTE_SETTINGS,
+    BASE_HOST_KWARGS,
+    DIRECT_SETTINGS,
+    FAL_ALIASES,
+    FAL_APP_CLASSES,
+    FAL_FUNCTION,
+    FAL_SCAN_EXCLUDED,
+    FAL_STAR_EXPORTS,
+    FAL_WRAP_APP,
+    NON_SETTING_KEYWORDS,
+    NOT_NONE_SETTINGS,
+    ROUTE_DECORATORS,
+)
 from fallint.model.layout import Layout, ModuleLocation, SourceRoot, find_in_roots
 from fallint.util.records import dataclass, field, replace
 
 MAX_SOURCE_BYTES = 5 * 1024 * 1024
 
-# -- what fal 1.83.0 defines ------------------------------------------------
-
-#: other public spellings of fal names -> the canonical spelling used below
-FAL_ALIASES = {
-    "fal.app.App": "fal.App",
-    "fal.wma.sdk.FalApp": "fal.App",
-    "fal.wma.sdk.App": "fal.wma.App",
-    "fal.isolated": "fal.function",
-    "fal.api.function": "fal.function",
-    "fal.api.api.function": "fal.function",
-    "fal.app.fal_function": "fal.function",
-    "fal.app.wrap_app": "fal.wrap_app",
-    "fal.app.endpoint": "fal.endpoint",
-    "fal.wma.sdk.endpoint": "fal.endpoint",
-    "fal.app.realtime": "fal.realtime",
-    "fal.realtime.realtime": "fal.realtime",
-}
-#: fal's own fal.App subclasses: canonical name -> routes (method, path) they define
-FAL_APP_CLASSES: dict[str, tuple[tuple[str, str], ...]] = {
-    "fal.App": (),
-    "fal.wma.App": (("start_session", "/start-session"),),
-    "fal.wma.app.RealtimeApp": (
-        ("start_session", "/session"),
-        ("session_heartbeat", "/session/heartbeat"),
-        ("close_session", "/session/close"),
-    ),
-}
-#: skipped by fal's scan of a module without ``::Name`` even when imported into it
-FAL_SCAN_EXCLUDED = frozenset({"fal.App", "fal.wma.App"})
-FAL_FUNCTION = "fal.function"
-FAL_WRAP_APP = "fal.wrap_app"
-ROUTE_DECORATORS = frozenset({"fal.endpoint", "fal.realtime"})
-#: ``from fal import *`` brings these (fal.__all__)
-FAL_STAR_EXPORTS = frozenset({
-    "function", "cached", "App", "endpoint", "realtime", "HealthCheck", "BillingComponents",
-    "BillingDeclaration", "FalServerlessKeyCredentials", "sync_dir", "__version__",
-    "version_tuple", "ContainerImage",
-})
 #: top-level packages that cannot define fal.App subclasses (fal's own
 #: dependencies, and large libraries that do not depend on fal)
 NOT_FAL_PACKAGES = frozenset({
@@ -122,29 +104,6 @@ NOT_FAL_PACKAGES = frozenset({
 })
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins", "typing", "abc"}
 _BUILTINS = frozenset(dir(builtins))
-
-# -- fal.App host settings (App.__init_subclass__ / wrap_app / _utils) -------
-
-#: passed to fal.function(...) straight from the class attribute; a class
-#: keyword of the same name makes fal raise TypeError ("multiple values")
-DIRECT_SETTINGS = {"machine_type": "S", "num_gpus": None, "regions": None}
-#: copied into host_kwargs only when not None
-NOT_NONE_SETTINGS = frozenset({
-    "request_timeout", "request_start_timeout", "startup_timeout", "metrics_port",
-    "min_concurrency", "max_concurrency", "concurrency_buffer", "concurrency_buffer_perc",
-    "scaling_delay", "max_multiplexing", "kind", "image", "skip_retry_conditions",
-    "retry_config", "termination_grace_period_seconds", "secrets", "data_mounts",
-    "requirements_context_dir",
-})
-APP_FILES_SETTINGS = frozenset({"app_files", "app_files_ignore", "app_files_context_dir"})
-#: keys of fal.App.host_kwargs: a body attribute of that name is a setting
-BASE_HOST_KWARGS = frozenset({"_scheduler", "_scheduler_options", "resolver", "keep_alive"})
-ATTRIBUTE_SETTINGS = (
-    frozenset(DIRECT_SETTINGS) | NOT_NONE_SETTINGS | APP_FILES_SETTINGS | {"requirements"}
-)
-#: class keywords that are not host settings
-NON_SETTING_KEYWORDS = frozenset({"name", "metaclass"})
-
 
 # --------------------------------------------------------------------------
 # Loading files
@@ -303,6 +262,12 @@ def _decode_with_cookie(data: bytes | None) -> str | None:
 MIN_PARALLEL_FILES = 8
 #: ... and each worker gets at least this many (starting one costs a libcst import)
 MIN_FILES_PER_WORKER = 4
+#: less source than this (bytes) is parsed in the calling process unless
+#: ``--jobs`` says otherwise: ~1-2 µs of CPU a byte, so up to ~0.3-0.5 s of
+#: parsing, where workers save little wall time and cost CPU (benchmarks/NOTES.md)
+MIN_PARALLEL_BYTES = 256 * 1024
+#: ... and each worker gets at least this much
+MIN_BYTES_PER_WORKER = 96 * 1024
 
 
 @contextmanager
@@ -327,22 +292,29 @@ def available_cpus() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def worker_count(files: int, jobs: int | None = None) -> int:
-    """How many worker processes parse ``files`` files (1: no workers).
+def worker_count(files: int, jobs: int | None = None, size: int | None = None) -> int:
+    """How many worker processes parse ``files`` files of ``size`` bytes in
+    all (1: no workers).
 
     None for a handful of files; else ``jobs`` when given (``--jobs``), or
-    the usable CPUs -- half of them under pre-commit (``PRE_COMMIT`` set), which
-    may run other hooks at the same time -- with at least
-    ``MIN_FILES_PER_WORKER`` files per worker.
+    none when the parse work is small (less than ``MIN_PARALLEL_BYTES``),
+    else the usable CPUs -- half of them under pre-commit (``PRE_COMMIT``
+    set), which may run other hooks at the same time -- with at least
+    ``MIN_FILES_PER_WORKER`` files and ``MIN_BYTES_PER_WORKER`` bytes per worker.
     """
     if files < MIN_PARALLEL_FILES:
         return 1
     if jobs is not None:
         return max(1, min(jobs, files))
+    if size is not None and size < MIN_PARALLEL_BYTES:
+        return 1
     cpus = available_cpus()
     if os.environ.get("PRE_COMMIT"):
         cpus = max(1, cpus // 2)
-    return max(1, min(cpus, files // MIN_FILES_PER_WORKER))
+    count = min(cpus, files // MIN_FILES_PER_WORKER)
+    if size is not None:
+        count = min(count, size // MIN_BYTES_PER_WORKER)
+    return max(1, count)
 
 
 @dataclass(frozen=True)
@@ -379,6 +351,20 @@ def _worker(task: tuple) -> list | None:
         return None
 
 
+def _job_bytes(jobs: Iterable[_Job]) -> int:
+    """The bytes the jobs have to parse (a file not read yet: its size)."""
+    total = 0
+    for job in jobs:
+        if job.data is not None:
+            total += len(job.data)
+        else:
+            try:
+                total += os.stat(job.path).st_size
+            except OSError:
+                pass
+    return total
+
+
 def _parse_in_workers(jobs: list[_Job], loader: Callable, cache: Any, workers: int) -> list[FileResult | None]:
     """Each job's result, in order, parsed by ``workers`` processes; None for
     the jobs left to the caller (all of them when ``workers`` is 1, the rest
@@ -398,7 +384,7 @@ def _parse_in_workers(jobs: list[_Job], loader: Callable, cache: Any, workers: i
 def _picklable(value: Any) -> bool:
     """Can ``value`` be sent to a worker?  Checked up front: a task that fails
     to pickle inside the executor can leave its shutdown waiting forever."""
-    import pickle
+    import pickle  # parallel parsing only
 
     try:
         pickle.dumps(value)
@@ -415,7 +401,7 @@ def _executor(workers: int) -> Any:
     if _POOL.get("workers") == workers:
         return _POOL["executor"]
     shutdown_workers()
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor  # parallel parsing only
 
     executor = ProcessPoolExecutor(max_workers=workers, mp_context=_start_method())
     _POOL.update(workers=workers, executor=executor)
@@ -426,8 +412,8 @@ def _start_method() -> Any:
     """``fork`` where it is safe and cheapest (Linux, no other thread that
     could hold a lock while forking; workers then share what the main process
     has imported), else ``forkserver`` (preloading libcst once), else ``spawn``."""
-    import multiprocessing
-    import threading
+    import multiprocessing  # parallel parsing only
+    import threading  # parallel parsing only
 
     methods = multiprocessing.get_all_start_methods()
     if sys.platform.startswith("linux") and "fork" in methods and threading.active_count() == 1:
@@ -683,7 +669,7 @@ class SourceProject:
         if not jobs:
             return
         results = _parse_in_workers(list(jobs.values()), self._loader, self.cache,
-                                    worker_count(len(jobs), self.jobs))
+                                    worker_count(len(jobs), self.jobs, _job_bytes(jobs.values())))
         for (key, job), result in zip(jobs.items(), results):
             if result is None:  # parsed serially (few files, or a worker failed)
                 result = self._parse(job)

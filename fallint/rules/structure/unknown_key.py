@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fallint.rules.registry import ERROR, Example, Rule, register
-from fallint.rules.structure._common import _sub_tables
+from fallint.rules.structure._common import sub_tables
 from fallint.rules.structure._releases import deferred_to_release_rules
 from fallint.util.suggest import did_you_mean
 
@@ -52,7 +52,7 @@ class UnknownKey(Rule):
     ]
 
     def check_app(self, app):
-        for path, table, known, what in _sub_tables(app):
+        for path, table, known, what in sub_tables(app):
             for key in table:
                 if key in known:
                     continue
