@@ -276,7 +276,7 @@ def _is_statement_start(line: str) -> bool:
     return _is_header(line) or bool(_STATEMENT_RE.match(line))
 
 
-_TOML_ERROR_AT = re.compile(r"(.*) \(at (?:line (\d+), column (\d+)|end of document)\)", re.S)
+_TOML_ERROR_AT = re.compile(r"(.*) \(at (?:line (\d+), column (\d+)|end of document)\)", re.DOTALL)
 
 
 def _toml_error(exc: Exception, text: str) -> tuple[str, int, int]:

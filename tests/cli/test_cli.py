@@ -1,4 +1,6 @@
-"""The command line as a user runs it: exit codes, selection, configuration, suppression, discovery."""
+"""The command line as a user runs it: exit codes, configuration, discovery, robustness.
+
+Selection and suppression: tests/engine/."""
 
 from __future__ import annotations
 
@@ -9,34 +11,7 @@ import sys
 
 import pytest
 
-APP_PY = """
-import fal
-
-
-class Web(fal.App):
-    @fal.endpoint("/")
-    def run(self) -> dict:
-        return {}
-
-
-class A(Web):
-    pass
-
-
-class B(Web):
-    pass
-"""
-
-BAD = '''
-[tool.fal.apps.web]
-ref = "app.py::Web"
-keepalive = 300
-machine_type = "GPU-h100"
-'''
-
-
-def codes(res):
-    return sorted(d["code"] for d in json.loads(res.out))
+from ..cli_projects import APP_PY, BAD, codes
 
 
 def test_exit_codes(project, cli):
@@ -58,16 +33,6 @@ def test_usage_errors_are_one_line_without_traceback(project, cli):
     assert res.err.strip() == "fallint: error: does/not/exist: no such file or directory"
     res = cli(["check", "--select", "nonsense-rule"], cwd=root)
     assert res.code == 2 and "names no rule" in res.err and "Traceback" not in res.err
-
-
-def test_select_accepts_codes_prefixes_and_names(project, cli):
-    root = project({"pyproject.toml": BAD, "app.py": APP_PY})
-    base = ["check", str(root), "--output-format", "json"]
-    assert codes(cli(base, cwd=root)) == ["FAL003", "FAL503"]
-    assert codes(cli(base + ["--select", "FAL5"], cwd=root)) == ["FAL503"]
-    assert codes(cli(base + ["--select", "unknown-key"], cwd=root)) == ["FAL003"]
-    assert codes(cli(base + ["--ignore", "unknown-machine-type"], cwd=root)) == ["FAL003"]
-    assert codes(cli(base + ["--select", "FAL0", "--extend-select", "FAL503"], cwd=root)) == ["FAL003", "FAL503"]
 
 
 def test_config_in_pyproject(project, cli):
@@ -131,60 +96,6 @@ extra-machine-types = "GPU-X"
     res = cli(["check", str(root), "--output-format", "json", "--select", "FAL9"], cwd=root)
     found = [(d["code"], d["line"]) for d in json.loads(res.out)]
     assert found == [("FAL901", 6), ("FAL901", 7), ("FAL901", 8), ("FAL901", 9), ("FAL901", 10)]
-
-
-def test_inline_suppression(project, cli):
-    root = project(
-        {
-            "app.py": APP_PY,
-            "pyproject.toml": '''
-[tool.fal.apps.web]
-ref = "app.py::Web"
-keepalive = 300  # fallint: ignore[FAL003]
-machine_type = "GPU-h100"  # fallint: ignore[unknown-machine-type, FAL5]
-regions = ["mars"]  # fallint: ignore
-num_gpus = 1  # fallint: ignore[FAL003]
-
-[tool.fal.apps.other]  # fallint: ignore[FAL003]
-ref = "app.py::Web"
-name = "other"
-typo_one = 1
-typo_two = 2
-'''
-        }
-    )
-    res = cli(["check", str(root), "--output-format", "json"], cwd=root)
-    found = [(d["code"], d["line"], d["column"]) for d in json.loads(res.out)]
-    assert found == [("FAL902", 6, 15)]  # the only unused suppression
-
-
-def test_unused_suppression_not_reported_when_rules_are_deselected(project, cli):
-    root = project({"pyproject.toml": '[tool.fal.apps.web]\nref = "a.py::W"\nnum_gpus = 1  # fallint: ignore[FAL003]\n'})
-    res = cli(["check", str(root), "--output-format", "json", "--select", "FAL9", "--ignore", "FAL003"], cwd=root)
-    assert codes(res) == []
-    res = cli(["check", str(root), "--output-format", "json", "--app", "web"], cwd=root)
-    assert "FAL902" not in codes(res)
-
-
-def test_app_filter(project, cli):
-    root = project(
-        {
-            "app.py": APP_PY,
-            "pyproject.toml": '''
-[tool.fal.apps.a]
-ref = "app.py::A"
-keepalive = 1
-
-[tool.fal.apps.b]
-ref = "app.py::B"
-keepalive = 1
-'''
-        }
-    )
-    res = cli(["check", str(root), "--output-format", "json", "--app", "b"], cwd=root)
-    assert [d["app"] for d in json.loads(res.out)] == ["b"]
-    res = cli(["check", str(root), "--app", "zzz"], cwd=root)
-    assert "no app named zzz" in res.err
 
 
 def test_directory_discovery_skips_hidden_venvs_and_non_fal(project, cli):
