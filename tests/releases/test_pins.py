@@ -9,7 +9,7 @@ import pytest
 from fallint import releases as R
 from fallint.releases.pins import MAX_BYTES, deploying_releases
 
-from .conftest import write_files
+from ..helpers import write_files
 
 FAL_TOML = '[tool.fal.apps.web]\nref = "app.py::Web"\n'
 

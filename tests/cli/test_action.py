@@ -26,7 +26,7 @@ import yaml
 
 from fallint import __version__
 
-from .conftest import REPO
+from ..helpers import REPO
 
 ACTION = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
 BIN = Path(sys.executable).parent

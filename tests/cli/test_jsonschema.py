@@ -21,7 +21,7 @@ from fallint.engine import Options, check_paths
 from fallint.jsonschema import SCHEMA_FILE, SCHEMA_RULES, build_schema, render_schema
 from fallint.rules.registry import all_rules, get_rule
 
-from .conftest import REPO, write_files
+from ..helpers import REPO, write_files
 
 BIN = Path(sys.executable).parent
 

@@ -22,7 +22,7 @@ import pytest
 from fallint.jsonschema import SCHEMA_FILE
 from fallint.pyproject_plugin import SCHEMA_ID, schema
 
-from .conftest import REPO
+from ..helpers import REPO
 
 BIN = Path(sys.executable).parent
 

@@ -27,7 +27,7 @@ from fallint.reports import FORMATS
 
 EXTRA_FORMATS = [f for f in FORMATS if f not in ("full", "concise", "json", "github", "sarif")]
 
-from .conftest import REPO
+from ..helpers import REPO
 
 BROKEN = REPO / "examples" / "broken"
 SNAPSHOTS = REPO / "tests" / "fixtures" / "formats"
