@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from ..helpers import REPO
 
 
 def test_generate_own_dockerfiles_is_clean(tmp_path):
