@@ -269,7 +269,7 @@ _PLATFORMS = (
 UV_VERSION = "0.13.9"
 
 #: Every option of ``uv pip install``, visible and hidden. Checked against the
-#: real binary by tests/test_requirements_lib.py.
+#: real binary by tests/formats/test_requirements.py.
 UV_PIP_INSTALL_OPTIONS: tuple[OptionSpec, ...] = (
     # what to install
     _v("--requirements", short="-r", aliases=("--requirement",), repeatable=True,

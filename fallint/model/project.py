@@ -347,14 +347,13 @@ def _parse_with_recovery(project: Project) -> dict:
         try:
             data = tomli.loads("\n".join(lines))
         except (tomli.TOMLDecodeError, RecursionError) as exc:
-            lineno = getattr(exc, "lineno", None) or 1
-            colno = getattr(exc, "colno", None) or 1
-            msg = getattr(exc, "msg", None) or str(exc)
             if isinstance(exc, RecursionError):
                 # tomli (and Python's tomllib, which fal uses) give up on deep nesting
                 lineno, colno = _deep_nesting(lines)
                 msg = (f"arrays or inline tables nested more than {MAX_NESTING} levels deep "
                        "(TOML parsers refuse them)")
+            else:
+                msg, lineno, colno = _toml_error(exc, "\n".join(lines))
             if lineno > len(lines):
                 lineno = len(lines)
             # tomli reports some errors (e.g. a missing value) at the start of
@@ -426,6 +425,32 @@ def _is_header(line: str) -> bool:
 
 def _is_statement_start(line: str) -> bool:
     return _is_header(line) or bool(_STATEMENT_RE.match(line))
+
+
+_TOML_ERROR_AT = re.compile(r"(.*) \(at (?:line (\d+), column (\d+)|end of document)\)", re.DOTALL)
+
+
+def _toml_error(exc: Exception, text: str) -> tuple[str, int, int]:
+    """The message, line and column of a ``TOMLDecodeError``, alike for every tomli 2.x.
+
+    tomli 2.1 added ``msg``, ``lineno`` and ``colno``; before, the position is
+    only in the message text (``... (at line 2, column 19)`` or ``... (at end of
+    document)``) and "Cannot" is spelt "Can not".
+    """
+    msg = getattr(exc, "msg", None)
+    lineno = getattr(exc, "lineno", None)
+    colno = getattr(exc, "colno", None)
+    if msg is None:
+        m = _TOML_ERROR_AT.fullmatch(str(exc))
+        if m is None:
+            msg = str(exc)
+        elif m[2]:
+            msg, lineno, colno = m[1], int(m[2]), int(m[3])
+        else:  # the end of the document, as tomli 2.1+ reports it
+            msg, pos = m[1], len(text)
+            lineno = text.count("\n", 0, pos) + 1
+            colno = pos - text.rfind("\n", 0, pos)
+    return msg.replace("Can not ", "Cannot "), lineno or 1, colno or 1
 
 
 def _statement_region(lines: list[str], idx: int) -> tuple[int, int]:
