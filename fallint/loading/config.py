@@ -23,6 +23,10 @@ KNOWN_KEYS = (
     "per-app-ignores",
     "extra-machine-types",
     "fail-on",
+    "fixable",
+    "unfixable",
+    "fix",
+    "unsafe-fixes",
 )
 
 
@@ -42,6 +46,13 @@ class Config:
     per_app_ignores: dict[str, list[str]] = field(default_factory=dict)
     extra_machine_types: list[str] = field(default_factory=list)
     fail_on: str | None = None
+    #: rules whose fixes --fix applies (selectors; None = every rule) minus ``unfixable``
+    fixable: list[str] | None = None
+    unfixable: list[str] = field(default_factory=list)
+    #: ``fix = true``: ``fallint check`` fixes as if given --fix
+    fix: bool | None = None
+    #: ``unsafe-fixes = true``: as if given --unsafe-fixes
+    unsafe_fixes: bool | None = None
     problems: list[ConfigProblem] = field(default_factory=list)
 
 
@@ -92,6 +103,21 @@ def parse_config(raw: object) -> Config:
                 sel = _selector_list(value, path, cfg)
                 if sel is not None:
                     cfg.ignore = sel
+        elif norm in ("fixable", "unfixable"):
+            sel = _selector_list(value, path, cfg)
+            if sel is not None:
+                if norm == "fixable":
+                    cfg.fixable = sel
+                else:
+                    cfg.unfixable = sel
+        elif norm in ("fix", "unsafe-fixes"):
+            if isinstance(value, bool):
+                if norm == "fix":
+                    cfg.fix = value
+                else:
+                    cfg.unsafe_fixes = value
+            else:
+                cfg.problems.append(ConfigProblem(path, f"{norm} must be true or false"))
         elif norm == "per-app-ignores":
             if not isinstance(value, dict):
                 cfg.problems.append(
@@ -143,6 +169,14 @@ def _check_selector(sel: str, path: tuple, cfg: Config, part: str = "value") -> 
         )
         return False
     return True
+
+
+def fixable_codes(cfg: Config) -> set[str]:
+    """The codes whose fixes may be applied: ``fixable`` (default: all) minus ``unfixable``."""
+    from fallint.rules.registry import iter_codes
+
+    codes = expand(cfg.fixable) if cfg.fixable is not None else set(iter_codes())
+    return codes - expand(cfg.unfixable)
 
 
 def expand(selectors: list[str]) -> set[str]:

@@ -46,7 +46,7 @@ from urllib.parse import quote
 from fallint.util.records import dataclass
 from fallint import __version__
 from fallint.rules import registry
-from fallint.diagnostics import ERROR, Diagnostic, Location, display_path
+from fallint.diagnostics import ERROR, SAFE, Diagnostic, Location, display_path
 from fallint.loading.files import MAX_BYTES, read_bounded
 
 __all__ = [
@@ -118,6 +118,8 @@ def render(
     statistics: bool = False,
     quiet: bool = False,
     read_lines: ReadLines | None = read_source_lines,
+    unsafe_fixes: bool = False,
+    fixed: list[Diagnostic] | None = None,
 ) -> str:
     """The complete output for ``diagnostics`` in format ``fmt``.
 
@@ -125,6 +127,9 @@ def render(
     gives a file's lines for the source excerpts of the ``full`` format
     (None when unavailable); pass a cached reader so that each file is
     read once per run (None means :func:`read_source_lines`).
+    ``unsafe_fixes``: unsafe fixes count as available (the ``[*]`` marker);
+    ``fixed``: the diagnostics ``--fix`` fixed (a fix run: the summary says
+    how many were fixed and how many remain).
     Raises ValueError for an unknown format.
     """
     diags = sorted(diagnostics, key=lambda d: d.sort_key(cwd))
@@ -133,7 +138,8 @@ def render(
     elif fmt == "sarif":
         text = _dump_json(_sarif_log(diags, cwd))
     elif fmt in ("full", "concise", "github"):
-        text = _render_lines(diags, fmt, cwd, color, summary, statistics, quiet, read_lines)
+        text = _render_lines(diags, fmt, cwd, color, summary, statistics, quiet, read_lines,
+                             unsafe_fixes, fixed)
     else:
         raise ValueError(f"unknown output format {fmt!r} (choose from {', '.join(FORMATS)})")
     return _SURROGATE_RE.sub("\ufffd", text)
@@ -163,10 +169,18 @@ def rule_url(code: str) -> str:
     return f"{DOCS_URL}#{rule.anchor()}" if rule is not None else DOCS_URL
 
 
-def summary_line(diagnostics: list[Diagnostic], summary: RunSummary) -> str:
+def summary_line(diagnostics: list[Diagnostic], summary: RunSummary,
+                 fixed: list[Diagnostic] | None = None) -> str:
     """``Found 2 errors and 1 warning (3 apps in 1 project checked).`` or
-    ``All checks passed! (3 apps in 1 project checked)``."""
+    ``All checks passed! (3 apps in 1 project checked)``; after ``--fix`` that
+    fixed something, ``Found 3 errors (2 fixed, 1 remaining; 3 apps in 1 project checked).``"""
     scope = f"{_plural(summary.apps, 'app')} in {_plural(summary.projects, 'project')} checked"
+    if fixed:
+        found = list(fixed) + list(diagnostics)
+        errors = sum(d.severity == ERROR for d in found)
+        counts = [_plural(n, word) for n, word in ((errors, "error"), (len(found) - errors, "warning")) if n]
+        return (f"Found {' and '.join(counts)} ({len(fixed)} fixed, {len(diagnostics)} remaining; "
+                f"{scope}).")
     errors = sum(d.severity == ERROR for d in diagnostics)
     warnings = len(diagnostics) - errors
     if not diagnostics and summary.projects == 0:
@@ -190,14 +204,19 @@ def _render_lines(
     statistics: bool,
     quiet: bool,
     read_lines: ReadLines | None,
+    unsafe_fixes: bool = False,
+    fixed: list[Diagnostic] | None = None,
 ) -> str:
     if fmt == "github":
         commands = [_github_command(d, cwd) for d in diags]
         if not quiet:
-            commands.append(summary_line(diags, summary))
+            commands.append(summary_line(diags, summary, fixed))
+            if fixed is not None:
+                commands += fix_notes(diags, unsafe_fixes)
         return _join(commands)
 
     text = _TextRenderer(cwd, _Style(color), read_lines or read_source_lines)
+    text.unsafe_fixes = unsafe_fixes
     out: list[str] = []
     if statistics:
         out += text.statistics(diags)
@@ -209,10 +228,22 @@ def _render_lines(
     if not quiet:
         if statistics and out:
             out.append("")
-        out.append(text.summary(diags, summary))
+        out.append(text.summary(diags, summary, fixed))
+        if fixed is not None:
+            out += fix_notes(diags, unsafe_fixes)
     while out and not out[-1]:
         out.pop()
     return _join(out)
+
+
+def fix_notes(diags: list[Diagnostic], unsafe_fixes: bool) -> list[str]:
+    """After a fix run: the fixes left out because they are unsafe."""
+    hidden = 0 if unsafe_fixes else sum(
+        d.fix is not None and d.fix.applicability != SAFE for d in diags)
+    if not hidden:
+        return []
+    fixes = "1 hidden fix" if hidden == 1 else f"{hidden} hidden fixes"
+    return [f"{fixes} can be enabled with the `--unsafe-fixes` option."]
 
 
 def _join(lines: list[str]) -> str:
@@ -261,6 +292,8 @@ class _TextRenderer:
     def header(self, d: Diagnostic) -> str:
         s = self.style
         parts = [self.position(d.location), s.severity(d.severity, d.severity), s(d.code, _Style.BOLD)]
+        if d.fix is not None and (d.fix.applicability == SAFE or getattr(self, "unsafe_fixes", False)):
+            parts.append(s("[*]", _Style.CYAN))
         if d.app is not None:
             parts.append(s(f"[{_printable(d.app)}]", _Style.CYAN))
         parts.append(_printable(d.message))
@@ -334,8 +367,9 @@ class _TextRenderer:
             for code, (count, name, sev) in ordered
         ]
 
-    def summary(self, diags: list[Diagnostic], summary: RunSummary) -> str:
-        text = summary_line(diags, summary)
+    def summary(self, diags: list[Diagnostic], summary: RunSummary,
+                fixed: list[Diagnostic] | None = None) -> str:
+        text = summary_line(diags, summary, fixed)
         if diags or summary.projects == 0:
             return self.style(text, _Style.BOLD)
         head, _, tail = text.partition(" (")
@@ -469,6 +503,47 @@ def _json_object(d: Diagnostic, cwd: Path) -> dict:
         "help": d.help,
         "url": rule_url(d.code),
         "related": [{**_span(r.location, cwd), "message": r.message} for r in d.related],
+        "fix": _json_fix(d, cwd),
+    }
+
+
+def _json_fix(d: Diagnostic, cwd: Path) -> dict | None:
+    if d.fix is None:
+        return None
+    return {
+        "applicability": d.fix.applicability,
+        "message": d.fix.message,
+        "edits": [
+            {"path": display_path(e.path, cwd), "line": e.line, "column": e.column,
+             "end_line": e.end_line, "end_column": e.end_column, "content": e.content}
+            for e in d.fix.edits
+        ],
+    }
+
+
+def _sarif_fix(d: Diagnostic, cwd: Path) -> dict:
+    """A SARIF ``fix``: one ``artifactChange`` per file, a ``replacement`` per edit."""
+    by_path: dict[Path, list] = {}
+    for e in d.fix.edits:
+        by_path.setdefault(e.path, []).append(e)
+    changes = []
+    for path, edits in by_path.items():
+        location = _sarif_location(Location.point(path, 1, 1), cwd)["physicalLocation"]["artifactLocation"]
+        changes.append({
+            "artifactLocation": location,
+            "replacements": [
+                {
+                    "deletedRegion": {"startLine": e.line, "startColumn": e.column,
+                                      "endLine": e.end_line, "endColumn": e.end_column},
+                    "insertedContent": {"text": e.content},
+                }
+                for e in edits
+            ],
+        })
+    return {
+        "description": {"text": d.fix.message},
+        "artifactChanges": changes,
+        "properties": {"applicability": d.fix.applicability},
     }
 
 
@@ -551,6 +626,8 @@ def _sarif_log(diags: list[Diagnostic], cwd: Path) -> dict:
                 {"id": i, **_sarif_location(r.location, cwd), "message": {"text": r.message}}
                 for i, r in enumerate(d.related)
             ]
+        if d.fix is not None:
+            result["fixes"] = [_sarif_fix(d, cwd)]
         props = {k: v for k, v in (("app", d.app), ("key", d.key)) if v is not None}
         if props:
             result["properties"] = props
