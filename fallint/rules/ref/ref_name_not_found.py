@@ -43,7 +43,20 @@ class RefNameNotFound(RefRule):
             ''',
             files={"app.py": _WEB},
             expect=["2:7"],
-        )
+        ),
+        Example(
+            '''
+            [tool.fal.apps.web]
+            ref = "app.py::WebApp"  # renamed
+            ''',
+            files={"app.py": _WEB},
+            expect=["2:7"],
+            title="the file's one fal.App (what `--fix --unsafe-fixes` writes)",
+            fixed='''
+            [tool.fal.apps.web]
+            ref = "app.py::Web"  # renamed
+            ''',
+        ),
     ]
     valid = [
         Example(

@@ -28,7 +28,13 @@ class InvalidRequirement(_RequirementsRule):
         Example(
             _app('["diffusers>=0.30,,<1", "torch=2.4.1", "transformers; python_version > 3.10"]'),
             expect=["3:34", "3:46", "3:87"],
-        )
+        ),
+        Example(
+            _app('["diffusers>=0.30,,<1", \'torch=2.4.1\', "numpy<2>=1.26"]'),
+            expect=["3:34", "3:46", "3:63"],
+            title="spellings with one equivalent uv accepts (what `--fix --unsafe-fixes` writes)",
+            fixed=_app('["diffusers>=0.30,<1", \'torch==2.4.1\', "numpy<2,>=1.26"]'),
+        ),
     ]
     valid = [
         Example(

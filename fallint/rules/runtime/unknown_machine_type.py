@@ -34,7 +34,21 @@ class UnknownMachineType(Rule):
             machine_type = ["GPU-h100", "GPU-A100"]
             ''',
             expect=["3:17"],
-        )
+        ),
+        Example(
+            '''
+            [tool.fal.apps.web]
+            ref = "app.py::Web"
+            machine_type = "gpu-h100"
+            ''',
+            expect=["3:16"],
+            title="only the case is wrong (what `--fix` changes)",
+            fixed='''
+            [tool.fal.apps.web]
+            ref = "app.py::Web"
+            machine_type = "GPU-H100"
+            ''',
+        ),
     ]
     valid = [
         Example(

@@ -40,7 +40,7 @@ class WrongType(Rule):
             python_version = 3.10
             health_check = { path = "/health", timeout_seconds = '5' }
             ''',
-            expect=["3:14", "4:18", "5:55"],
+            expect=["3:14", "4:18", "5:54"],
             title="values with one obvious spelling (what `--fix` changes)",
             fixed='''
             [tool.fal.apps.web]
