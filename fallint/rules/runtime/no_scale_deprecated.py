@@ -61,7 +61,8 @@ class NoScaleDeprecated(Rule):
         if app is None or "app_scale_settings" in app.table:
             return None
         value = app.table.get("no_scale")
-        if not isinstance(value, bool) or text_at(project, diagnostic.location) != "no_scale":
+        if not isinstance(value, bool) or text_at(project, diagnostic.location) not in (
+                "no_scale", '"no_scale"', "'no_scale'"):
             return None
         new = "false" if value else "true"
         value_edit = replace_value(project, app.path + ("no_scale",), new)
