@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -22,7 +23,7 @@ def _problems(diags) -> str:
 def fix_run(args, first, options, cwd: Path, *, unsafe: bool) -> int:
     from fallint.engine.fixes import render_diff, run_fixes
     from fallint.engine.run import check_paths, exit_code, print_internal
-    from fallint.reports.common import RunSummary, render, use_color
+    from fallint.reports import RunSummary, render, use_color
 
     results = iter([first])
 
@@ -55,7 +56,7 @@ def fix_run(args, first, options, cwd: Path, *, unsafe: bool) -> int:
         return 0
     text = render(
         result.diagnostics,
-        args.output_format or "full",
+        args.output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "full"),
         cwd=cwd,
         color=use_color(sys.stdout),
         summary=RunSummary(projects=len(result.projects), apps=result.apps_checked),

@@ -34,7 +34,6 @@ class WriteError(Exception):
 
 def attach_fixes(project, diags: list[Diagnostic]) -> list[Diagnostic]:
     """``diags`` with the fixes their rules know (for the codes the project lets fix)."""
-    from fallint.loading.config import fixable_codes
     from fallint.rules.registry import get_rule
 
     fixable = None
@@ -61,6 +60,15 @@ def attach_fixes(project, diags: list[Diagnostic]) -> list[Diagnostic]:
             fix = None
         out.append(replace(d, fix=fix) if fix is not None and fix.edits else d)
     return out
+
+
+def fixable_codes(cfg) -> set[str]:
+    """The codes whose fixes may be applied: ``fixable`` (default: all) minus ``unfixable``."""
+    from fallint.engine.selection import expand
+    from fallint.rules.registry import iter_codes
+
+    codes = expand(cfg.fixable) if cfg.fixable is not None else set(iter_codes())
+    return codes - expand(cfg.unfixable)
 
 
 def applicable(d: Diagnostic, unsafe: bool) -> bool:

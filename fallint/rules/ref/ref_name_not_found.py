@@ -11,7 +11,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from fallint.model.sources import SourceProject
 from fallint.model.ref_target import RefTarget
 from fallint.rules.ref._base import RefRule
-from fallint.rules.ref._common import _WEB, _files_defining
+from fallint.rules.ref._common import WEB_APP_PY, files_defining
 
 
 def _star_imports_known(sources: "SourceProject", target: RefTarget) -> bool:
@@ -41,7 +41,7 @@ class RefNameNotFound(RefRule):
             [tool.fal.apps.web]
             ref = "app.py::Website"
             ''',
-            files={"app.py": _WEB},
+            files={"app.py": WEB_APP_PY},
             expect=["2:7"],
         ),
         Example(
@@ -49,7 +49,7 @@ class RefNameNotFound(RefRule):
             [tool.fal.apps.web]
             ref = "app.py::WebApp"  # renamed
             ''',
-            files={"app.py": _WEB},
+            files={"app.py": WEB_APP_PY},
             expect=["2:7"],
             title="the file's one fal.App (what `--fix --unsafe-fixes` writes)",
             fixed='''
@@ -64,7 +64,7 @@ class RefNameNotFound(RefRule):
             [tool.fal.apps.web]
             ref = "main.py::Web"
             ''',
-            files={"main.py": "from service import Web\n", "service.py": _WEB},
+            files={"main.py": "from service import Web\n", "service.py": WEB_APP_PY},
             title="an imported class is a module-level name too",
         )
     ]
@@ -82,7 +82,7 @@ class RefNameNotFound(RefRule):
         if hint:
             help = f'did you mean `ref = "{target.file_part}::{hint}"`?'
         else:
-            elsewhere = _files_defining(app.project, target.name, exclude=target.path)
+            elsewhere = files_defining(app.project, target.name, exclude=target.path)
             help = (f'`{target.name}` is defined in `{elsewhere[0]}`: did you mean '
                     f'`ref = "{elsewhere[0]}::{target.name}"`?') if len(elsewhere) == 1 else None
         yield self.at(
@@ -100,10 +100,8 @@ class RefNameNotFound(RefRule):
         that defines the name (unsafe: another class may be meant)."""
         from fallint.diagnostics import Edit, Fix
         from fallint.fixes import app_of, text_at, toml_string
-        from fallint.model.ref_target import ref_target
-
         app = app_of(project, diagnostic)
-        target = ref_target(app) if app is not None else None
+        target = app.ref_target if app is not None else None
         source = text_at(project, diagnostic.location)
         if target is None or target.path is None or source is None or source[:1] not in ("'", '"'):
             return None
@@ -112,7 +110,7 @@ class RefNameNotFound(RefRule):
         if len(apps) == 1:
             new = f"{target.file_part}::{apps[0]}"
         else:
-            elsewhere = _files_defining(project, target.name, exclude=target.path)
+            elsewhere = files_defining(project, target.name, exclude=target.path)
             if len(elsewhere) != 1 or apps:
                 return None
             new = f"{elsewhere[0]}::{target.name}"

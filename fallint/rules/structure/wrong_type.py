@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fallint.rules.registry import ERROR, Example, Rule, register
-from fallint.rules.structure._common import _sub_tables
+from fallint.rules.structure._common import sub_tables
 from fallint.util.text import type_name
 
 
@@ -64,7 +64,7 @@ class WrongType(Rule):
     ]
 
     def check_app(self, app):
-        for path, table, known, _what in _sub_tables(app):
+        for path, table, known, _what in sub_tables(app):
             for key, value in table.items():
                 kind = known.get(key)
                 if kind is None or kind.check(value) or (key == "requirements" and isinstance(value, list)):
@@ -114,7 +114,7 @@ class WrongType(Rule):
         if app is None or keypath is None or keypath[: len(app.path)] != app.path:
             return None
         sub = keypath[len(app.path):]
-        known = next((k for p, _t, k, _w in _sub_tables(app) if p == sub[:-1]), None)
+        known = next((k for p, _t, k, _w in sub_tables(app) if p == sub[:-1]), None)
         kind = known.get(sub[-1]) if known is not None else None
         value = app.get(*sub)
         source = text_at(project, diagnostic.location)
