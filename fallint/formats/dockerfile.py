@@ -32,6 +32,11 @@ columns; end columns are exclusive.
 parse of ``COPY``/``ADD`` (``fal/container.py``): it decides which files
 fal uploads for the remote build, and differs from BuildKit's parse in
 several ways (documented there).
+
+Size: a parser of the whole Dockerfile language as BuildKit reads it
+(directives, escapes, continuations, heredocs, JSON and shell forms, flags,
+variable expansion with every modifier, stages) plus fal's own simpler line-
+based reading of COPY/ADD, which differs from it and must be modelled exactly.
 """
 
 from __future__ import annotations

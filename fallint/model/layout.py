@@ -30,6 +30,10 @@ setuptools, like pip):
 * uv_build -- ``tool.uv.build-backend`` ``module-root`` (default ``src``),
   ``module-name`` (string or list; default from the project name), ``namespace``;
 * anything else -- setuptools-style automatic discovery, marked uncertain.
+
+Why one long module: it is a reader of four build backends' configuration
+formats (setuptools, hatchling, poetry-core, flit/pdm/maturin), each with its
+own discovery rules; they share one Layout and one bounded directory walk.
 """
 
 from __future__ import annotations
