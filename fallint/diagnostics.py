@@ -54,6 +54,58 @@ class Related:
     message: str
 
 
+SAFE = "safe"
+UNSAFE = "unsafe"
+APPLICABILITIES = (SAFE, UNSAFE)
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the text between two positions of one file by ``content``.
+
+    Positions are 1-based lines and columns (characters) of the file's text
+    as fallint reads it (BOM removed, CRLF read as LF), the end exclusive;
+    an insertion has ``start == end``.
+    """
+
+    path: Path
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    content: str = ""
+
+    @classmethod
+    def replace(cls, location: Location, content: str) -> "Edit":
+        return cls(location.path, location.line, location.column, location.end_line,
+                   location.end_column, content)
+
+    @classmethod
+    def insert(cls, path: Path, line: int, column: int, content: str) -> "Edit":
+        return cls(path, line, column, line, column, content)
+
+
+@dataclass(frozen=True)
+class Fix:
+    """What ``fallint check --fix`` does about a diagnostic: edits applied together.
+
+    ``applicability`` is ``"safe"`` (applied by ``--fix``) or ``"unsafe"``
+    (may change behaviour: applied only with ``--unsafe-fixes``).
+    """
+
+    applicability: str
+    message: str
+    edits: tuple[Edit, ...]
+
+    @classmethod
+    def safe(cls, message: str, *edits: Edit) -> "Fix":
+        return cls(SAFE, message, tuple(edits))
+
+    @classmethod
+    def unsafe(cls, message: str, *edits: Edit) -> "Fix":
+        return cls(UNSAFE, message, tuple(edits))
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     code: str
@@ -65,6 +117,8 @@ class Diagnostic:
     key: str | None = None
     help: str | None = None
     related: tuple[Related, ...] = field(default=())
+    #: the edit that fixes it, when fallint knows one (see fallint.engine.fixes)
+    fix: Fix | None = None
 
     def sort_key(self, cwd: Path | None = None) -> tuple:
         loc = self.location

@@ -59,6 +59,8 @@ def render_rule(rule: type[Rule], level: int = 1) -> str:
     out = [f"{h} {rule.code} {rule.name}", ""]
     out.append(f"**Severity:** {rule.severity} · **Summary:** {rule.summary}")
     out.append("")
+    if fix_availability_text(rule):
+        out += [fix_availability_text(rule), ""]
     for title, text in (("What it finds", rule.what), ("Why it matters", rule.why)):
         if text.strip():
             out += [f"{h}# {title}", "", _dedent(text), ""]
@@ -70,7 +72,25 @@ def render_rule(rule: type[Rule], level: int = 1) -> str:
         out += [f"{h}# Good" + (f" ({ex.title})" if ex.title else ""), "", _example_md(ex), ""]
     if rule.fix.strip():
         out += [f"{h}# How to fix", "", _dedent(rule.fix), ""]
+    pair = rule.fix_example()
+    if pair is not None and pair[0].fixed is not None:
+        ex, fixed = pair
+        flags = "--fix --unsafe-fixes" if rule.fix_safety != "safe" else "--fix"
+        out += [f"`fallint check {flags}` turns" + (f" ({ex.title})" if ex.title else ""), "",
+                _example_md(ex), "", "into", "", f"```toml\n# pyproject.toml\n{fixed.rstrip()}\n```", ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def fix_availability_text(rule: type[Rule]) -> str:
+    """ "Fix is always available." / "Fix is sometimes available." (+ how safe), or ""."""
+    if not rule.fix_availability:
+        return ""
+    text = f"**Fix:** Fix is {rule.fix_availability} available"
+    if rule.fix_safety == "unsafe":
+        text += " (unsafe: it may change behaviour; applied with `--unsafe-fixes`)"
+    elif rule.fix_safety == "mixed":
+        text += " (some fixes are unsafe: applied with `--unsafe-fixes`)"
+    return text + "."
 
 
 def _dedent(text: str) -> str:

@@ -162,6 +162,10 @@ def check_project(project: Project, sel: Selection) -> tuple[list[Diagnostic], l
         kept.extend(
             d for d in _run_rule(rule, project, internal) if sel.active(d.code, d.app)
         )
+    if kept:
+        from fallint.engine.fixes import attach_fixes
+
+        kept = attach_fixes(project, kept)
     return kept, _internal_messages(project, internal)
 
 

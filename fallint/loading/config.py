@@ -27,6 +27,10 @@ KNOWN_KEYS = (
     "extra-machine-types",
     "fail-on",
     "fal-version",
+    "fixable",
+    "unfixable",
+    "fix",
+    "unsafe-fixes",
 )
 
 
@@ -57,6 +61,13 @@ class Config:
     fail_on: str | None = None
     #: ``fal-version``: the fal release to judge by (checked by FAL905)
     fal_version: str | None = None
+    #: rules whose fixes --fix applies (selectors; None = every rule) minus ``unfixable``
+    fixable: list[str] | None = None
+    unfixable: list[str] = field(default_factory=list)
+    #: ``fix = true``: ``fallint check`` fixes as if given --fix
+    fix: bool | None = None
+    #: ``unsafe-fixes = true``: as if given --unsafe-fixes
+    unsafe_fixes: bool | None = None
     problems: list[ConfigProblem] = field(default_factory=list)
     #: every selector written in the table, where (validated by the engine)
     selectors: list[SelectorUse] = field(default_factory=list)
@@ -107,6 +118,21 @@ def parse_config(raw: object) -> Config:
                 sel = _selector_list(value, path, cfg)
                 if sel is not None:
                     cfg.ignore = sel
+        elif norm in ("fixable", "unfixable"):
+            sel = _selector_list(value, path, cfg)
+            if sel is not None:
+                if norm == "fixable":
+                    cfg.fixable = sel
+                else:
+                    cfg.unfixable = sel
+        elif norm in ("fix", "unsafe-fixes"):
+            if isinstance(value, bool):
+                if norm == "fix":
+                    cfg.fix = value
+                else:
+                    cfg.unsafe_fixes = value
+            else:
+                cfg.problems.append(ConfigProblem(path, f"{norm} must be true or false"))
         elif norm == "per-app-ignores":
             if not isinstance(value, dict):
                 cfg.problems.append(

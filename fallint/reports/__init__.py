@@ -76,6 +76,8 @@ def render(
     statistics: bool = False,
     quiet: bool = False,
     read_lines: ReadLines | None = read_source_lines,
+    unsafe_fixes: bool = False,
+    fixed: list[Diagnostic] | None = None,
 ) -> str:
     """The complete output for ``diagnostics`` in format ``fmt``.
 
@@ -83,12 +85,16 @@ def render(
     gives a file's lines for the source excerpts of the ``full`` format
     (None when unavailable); pass a cached reader so that each file is
     read once per run (None means :func:`read_source_lines`).
+    ``unsafe_fixes``: unsafe fixes count as available (the ``[*]`` marker);
+    ``fixed``: the diagnostics ``--fix`` fixed (a fix run: the summary says
+    how many were fixed and how many remain).
     Raises ValueError for an unknown format.
     """
     module = FORMATS.get(fmt)
     if module is None:
         raise ValueError(f"unknown output format {fmt!r} (choose from {', '.join(FORMATS)})")
     diags = sorted(diagnostics, key=lambda d: d.sort_key(cwd))
-    ctx = Context(cwd, color, None if quiet else summary, statistics, read_lines or read_source_lines)
+    ctx = Context(cwd, color, None if quiet else summary, statistics, read_lines or read_source_lines,
+                  unsafe_fixes, fixed)
     text = importlib.import_module(f"{__name__}.{module}").render(diags, ctx)
     return _SURROGATE_RE.sub("\ufffd", text)

@@ -43,6 +43,8 @@ class Context:
     summary: RunSummary | None = None  # None: no summary line (--quiet)
     statistics: bool = False  # counts per rule instead of the listing (text formats)
     read_lines: ReadLines = None  # a file's lines for source excerpts (None: read_source_lines)
+    unsafe_fixes: bool = False  # unsafe fixes count as available (the [*] marker)
+    fixed: list | None = None  # a fix run: the diagnostics it fixed (None: not a fix run)
 
 
 def read_source_lines(path: Path) -> list[str] | None:
@@ -90,10 +92,18 @@ def rule_url(code: str) -> str:
     return f"{DOCS_URL}#{rule.anchor()}" if rule is not None else DOCS_URL
 
 
-def summary_line(diagnostics: list[Diagnostic], summary: RunSummary) -> str:
+def summary_line(diagnostics: list[Diagnostic], summary: RunSummary,
+                 fixed: list[Diagnostic] | None = None) -> str:
     """``Found 2 errors and 1 warning (3 apps in 1 project checked).`` or
-    ``All checks passed! (3 apps in 1 project checked)``."""
+    ``All checks passed! (3 apps in 1 project checked)``; after ``--fix`` that
+    fixed something, ``Found 3 errors (2 fixed, 1 remaining; 3 apps in 1 project checked).``"""
     scope = f"{_plural(summary.apps, 'app')} in {_plural(summary.projects, 'project')} checked"
+    if fixed:
+        found = list(fixed) + list(diagnostics)
+        errors = sum(d.severity == ERROR for d in found)
+        counts = [_plural(n, word) for n, word in ((errors, "error"), (len(found) - errors, "warning")) if n]
+        return (f"Found {' and '.join(counts)} ({len(fixed)} fixed, {len(diagnostics)} remaining; "
+                f"{scope}).")
     errors = sum(d.severity == ERROR for d in diagnostics)
     warnings = len(diagnostics) - errors
     if not diagnostics and summary.projects == 0:
@@ -102,6 +112,25 @@ def summary_line(diagnostics: list[Diagnostic], summary: RunSummary) -> str:
         return f"All checks passed! ({scope})"
     counts = [_plural(n, word) for n, word in ((errors, "error"), (warnings, "warning")) if n]
     return f"Found {' and '.join(counts)} ({scope})."
+
+
+def fix_notes(diags: list[Diagnostic], unsafe_fixes: bool) -> list[str]:
+    """After a fix run: the fixes left out because they are unsafe."""
+    from fallint.diagnostics import SAFE
+
+    hidden = 0 if unsafe_fixes else sum(
+        d.fix is not None and d.fix.applicability != SAFE for d in diags)
+    if not hidden:
+        return []
+    fixes = "1 hidden fix" if hidden == 1 else f"{hidden} hidden fixes"
+    return [f"{fixes} can be enabled with the `--unsafe-fixes` option."]
+
+
+def fix_marker(d: Diagnostic, unsafe_fixes: bool) -> bool:
+    """Whether ``d`` shows ``[*]``: a fix ``--fix`` (with ``--unsafe-fixes`` when given) applies."""
+    from fallint.diagnostics import SAFE
+
+    return d.fix is not None and (d.fix.applicability == SAFE or unsafe_fixes)
 
 
 def _join(lines: list[str]) -> str:
@@ -160,4 +189,19 @@ def _json_object(d: Diagnostic, cwd: Path) -> dict:
         "help": d.help,
         "url": rule_url(d.code),
         "related": [{**_span(r.location, cwd), "message": r.message} for r in d.related],
+        "fix": _json_fix(d, cwd),
+    }
+
+
+def _json_fix(d: Diagnostic, cwd: Path) -> dict | None:
+    if d.fix is None:
+        return None
+    return {
+        "applicability": d.fix.applicability,
+        "message": d.fix.message,
+        "edits": [
+            {"path": display_path(e.path, cwd), "line": e.line, "column": e.column,
+             "end_line": e.end_line, "end_column": e.end_column, "content": e.content}
+            for e in d.fix.edits
+        ],
     }

@@ -7,13 +7,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from fallint.diagnostics import ERROR, Diagnostic, display_path
-from fallint.reports.common import Context, _join, _plain_message, summary_line
+from fallint.reports.common import Context, _join, _plain_message, fix_notes, summary_line
 
 
 def render(diagnostics: list[Diagnostic], ctx: Context) -> str:
     commands = [_github_command(d, ctx.cwd) for d in diagnostics]
     if ctx.summary is not None:
-        commands.append(summary_line(diagnostics, ctx.summary))
+        commands.append(summary_line(diagnostics, ctx.summary, ctx.fixed))
+        if ctx.fixed is not None:
+            commands += fix_notes(diagnostics, ctx.unsafe_fixes)
     return _join(commands)
 
 

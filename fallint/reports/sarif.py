@@ -79,6 +79,32 @@ def _sarif_location(loc: Location, cwd: Path) -> dict:
     }
 
 
+def _sarif_fix(d: Diagnostic, cwd: Path) -> dict:
+    """A SARIF ``fix``: one ``artifactChange`` per file, a ``replacement`` per edit."""
+    by_path: dict[Path, list] = {}
+    for e in d.fix.edits:
+        by_path.setdefault(e.path, []).append(e)
+    changes = []
+    for path, edits in by_path.items():
+        location = _sarif_location(Location.point(path, 1, 1), cwd)["physicalLocation"]["artifactLocation"]
+        changes.append({
+            "artifactLocation": location,
+            "replacements": [
+                {
+                    "deletedRegion": {"startLine": e.line, "startColumn": e.column,
+                                      "endLine": e.end_line, "endColumn": e.end_column},
+                    "insertedContent": {"text": e.content},
+                }
+                for e in edits
+            ],
+        })
+    return {
+        "description": {"text": d.fix.message},
+        "artifactChanges": changes,
+        "properties": {"applicability": d.fix.applicability},
+    }
+
+
 def _sarif_log(diags: list[Diagnostic], cwd: Path) -> dict:
     rules = [_sarif_rule(rule) for rule in registry.all_rules()]
     index = {rule["id"]: i for i, rule in enumerate(rules)}
@@ -107,6 +133,8 @@ def _sarif_log(diags: list[Diagnostic], cwd: Path) -> dict:
                 {"id": i, **_sarif_location(r.location, cwd), "message": {"text": r.message}}
                 for i, r in enumerate(d.related)
             ]
+        if d.fix is not None:
+            result["fixes"] = [_sarif_fix(d, cwd)]
         props = {k: v for k, v in (("app", d.app), ("key", d.key)) if v is not None}
         if props:
             result["properties"] = props

@@ -14,6 +14,8 @@ from fallint.reports.common import (
     RunSummary,
     _join,
     _printable,
+    fix_marker,
+    fix_notes,
     read_source_lines,
     summary_line,
 )
@@ -22,6 +24,7 @@ from fallint.reports.common import (
 def render_text(diags: list[Diagnostic], ctx: Context, full: bool) -> str:
     """``full`` (``full=True``) or ``concise`` output, or the statistics table."""
     text = _TextRenderer(ctx.cwd, _Style(ctx.color), ctx.read_lines or read_source_lines)
+    text.unsafe_fixes = ctx.unsafe_fixes
     out: list[str] = []
     if ctx.statistics:
         out += text.statistics(diags)
@@ -33,7 +36,9 @@ def render_text(diags: list[Diagnostic], ctx: Context, full: bool) -> str:
     if ctx.summary is not None:
         if ctx.statistics and out:
             out.append("")
-        out.append(text.summary(diags, ctx.summary))
+        out.append(text.summary(diags, ctx.summary, ctx.fixed))
+        if ctx.fixed is not None:
+            out += fix_notes(diags, ctx.unsafe_fixes)
     while out and not out[-1]:
         out.pop()
     return _join(out)
@@ -88,6 +93,8 @@ class _TextRenderer:
     def header(self, d: Diagnostic) -> str:
         s = self.style
         parts = [self.position(d.location), s.severity(d.severity, d.severity), s(d.code, _Style.BOLD)]
+        if fix_marker(d, getattr(self, "unsafe_fixes", False)):
+            parts.append(s("[*]", _Style.CYAN))
         if d.app is not None:
             parts.append(s(f"[{_printable(d.app)}]", _Style.CYAN))
         parts.append(_printable(d.message))
@@ -161,8 +168,9 @@ class _TextRenderer:
             for code, (count, name, sev) in ordered
         ]
 
-    def summary(self, diags: list[Diagnostic], summary: RunSummary) -> str:
-        text = summary_line(diags, summary)
+    def summary(self, diags: list[Diagnostic], summary: RunSummary,
+                fixed: list[Diagnostic] | None = None) -> str:
+        text = summary_line(diags, summary, fixed)
         if diags or summary.projects == 0:
             return self.style(text, _Style.BOLD)
         head, _, tail = text.partition(" (")

@@ -78,7 +78,7 @@ class Example:
     which every run does, stays cheap.
     """
 
-    __slots__ = ("_pyproject", "_files", "expect", "title", "_ready")
+    __slots__ = ("_pyproject", "_files", "expect", "title", "_ready", "_fixed")
 
     def __init__(
         self,
@@ -86,8 +86,12 @@ class Example:
         expect: list[str] | None = None,
         files: dict[str, str | bytes] | None = None,
         title: str = "",
+        fixed: str | None = None,
     ) -> None:
         self._pyproject = pyproject
+        #: the pyproject text once ``fallint check --fix --unsafe-fixes`` fixed it
+        #: (an invalid example made for the fix test; see :attr:`Rule.fix_example`)
+        self._fixed = fixed
         self._files = files or {}
         self.expect = list(expect or [])
         self.title = title
@@ -96,6 +100,8 @@ class Example:
     def _prepare(self) -> None:
         if not self._ready:
             self._pyproject = textwrap.dedent(self._pyproject).lstrip("\n")
+            if self._fixed is not None:
+                self._fixed = textwrap.dedent(self._fixed).lstrip("\n")
             self._files = {
                 k: (textwrap.dedent(v).lstrip("\n") if isinstance(v, str) else v)
                 for k, v in self._files.items()
@@ -106,6 +112,11 @@ class Example:
     def pyproject(self) -> str:
         self._prepare()
         return self._pyproject
+
+    @property
+    def fixed(self) -> str | None:
+        self._prepare()
+        return self._fixed
 
     @property
     def files(self) -> dict[str, str | bytes]:
@@ -126,6 +137,31 @@ class Rule:
     fix: ClassVar[str] = ""
     invalid: ClassVar[list[Example]] = []
     valid: ClassVar[list[Example]] = []
+    #: ``None`` (no automatic fix), ``"always"`` or ``"sometimes"`` (see :meth:`fix_for`)
+    fix_availability: ClassVar[str | None] = None
+    #: ``"safe"``, ``"unsafe"`` (may change behaviour) or ``"mixed"`` (depends on the case)
+    fix_safety: ClassVar[str] = "safe"
+
+    def fix_for(self, diagnostic: Diagnostic, project: "Project"):
+        """The :class:`~fallint.diagnostics.Fix` for one of this rule's diagnostics, or None.
+
+        Called by the engine after the checks, for the diagnostics it keeps.
+        """
+        return None
+
+    @classmethod
+    def fix_example(cls) -> tuple[Example, str] | None:
+        """The invalid example whose fixed text the docs show and the tests check,
+        with that text: the first invalid example with ``fixed=``, else the first
+        invalid example, fixed into the first valid one."""
+        if cls.fix_availability is None or not cls.invalid:
+            return None
+        for ex in cls.invalid:
+            if ex.fixed is not None:
+                return ex, ex.fixed
+        if cls.valid:
+            return cls.invalid[0], cls.valid[0].pyproject
+        return None
 
     # -- checks -----------------------------------------------------------
     def check_project(self, project: "Project") -> Iterable[Diagnostic]:

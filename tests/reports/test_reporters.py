@@ -423,6 +423,7 @@ JSON_KEYS = [
     "help",
     "url",
     "related",
+    "fix",
 ]
 
 
@@ -452,6 +453,7 @@ def test_json_golden(diags, root):
         "help": "did you mean `keep_alive`?",
         "url": DOCS_URL + "#fal998-test-error-rule",
         "related": [],
+        "fix": None,
     }
     assert data[0]["app"] is None and data[0]["key"] is None and data[0]["help"] is None
     assert data[2]["severity"] == "warning"

@@ -28,7 +28,22 @@ class UnusedSuppression(Rule):
             keep_alive = 300  # fallint: ignore[FAL004]
             ''',
             expect=["3:19"],
-        )
+        ),
+        Example(
+            '''
+            # fallint: ignore[FAL503]
+            [tool.fal.apps.web]  # fallint: ignore[FAL501]
+            ref = "app.py::Web"
+            keep_alive = 300  # fallint: ignore[FAL004] -- was a string
+            ''',
+            expect=["1:1", "2:22", "4:19"],
+            title="what `--fix` removes",
+            fixed='''
+            [tool.fal.apps.web]
+            ref = "app.py::Web"
+            keep_alive = 300
+            ''',
+        ),
     ]
     valid = [
         Example(
@@ -59,3 +74,34 @@ class UnusedSuppression(Rule):
                 f"{what} suppresses nothing here",
                 help="remove the comment",
             )
+
+    fix_availability = "always"
+
+    def fix_for(self, diagnostic, project):
+        """Remove the comment (the whole line when it holds nothing else)."""
+        from fallint.diagnostics import Edit, Fix
+
+        loc = diagnostic.location
+        if loc.path != project.pyproject_path:
+            return None
+        lines = project.text.split("\n")
+        if not 1 <= loc.line <= len(lines):
+            return None
+        text = lines[loc.line - 1]
+        comment = next((c for c in project.index.comments
+                        if c.line == loc.line and c.column <= loc.column), None)
+        if comment is None:
+            return None
+        start = comment.column - 1
+        if start == loc.column - 1:
+            end = len(text)  # the comment is the suppression (and its reason)
+        else:
+            end = loc.end_column - 1  # a suppression inside a longer comment: only it goes
+            start = loc.column - 1
+        code_part = text[:start].rstrip()
+        if not code_part and end == len(text):
+            if loc.line < len(lines):
+                return Fix.safe("Remove the comment", Edit(loc.path, loc.line, 1, loc.line + 1, 1, ""))
+            return Fix.safe("Remove the comment", Edit(loc.path, loc.line, 1, loc.line, len(text) + 1, ""))
+        return Fix.safe("Remove the suppression",
+                        Edit(loc.path, loc.line, len(code_part) + 1, loc.line, end + 1, ""))

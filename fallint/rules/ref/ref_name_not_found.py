@@ -43,7 +43,20 @@ class RefNameNotFound(RefRule):
             ''',
             files={"app.py": WEB_APP_PY},
             expect=["2:7"],
-        )
+        ),
+        Example(
+            '''
+            [tool.fal.apps.web]
+            ref = "app.py::WebApp"  # renamed
+            ''',
+            files={"app.py": WEB_APP_PY},
+            expect=["2:7"],
+            title="the file's one fal.App (what `--fix --unsafe-fixes` writes)",
+            fixed='''
+            [tool.fal.apps.web]
+            ref = "app.py::Web"  # renamed
+            ''',
+        ),
     ]
     valid = [
         Example(
@@ -78,3 +91,27 @@ class RefNameNotFound(RefRule):
             f"`{target.file_part}` has no module-level name `{target.name}`",
             help=help,
         )
+
+    fix_availability = "sometimes"
+    fix_safety = "unsafe"
+
+    def fix_for(self, diagnostic, project):
+        """Point `ref` at the one fal.App the file defines, or at the one other file
+        that defines the name (unsafe: another class may be meant)."""
+        from fallint.diagnostics import Edit, Fix
+        from fallint.fixes import app_of, text_at, toml_string
+        app = app_of(project, diagnostic)
+        target = app.ref_target if app is not None else None
+        source = text_at(project, diagnostic.location)
+        if target is None or target.path is None or source is None or source[:1] not in ("'", '"'):
+            return None
+        apps = [s.name.rsplit(".", 1)[-1] for s in project.sources.scan(target.path).apps
+                if s.path is not None and str(s.path) == str(target.path)]
+        if len(apps) == 1:
+            new = f"{target.file_part}::{apps[0]}"
+        else:
+            elsewhere = files_defining(project, target.name, exclude=target.path)
+            if len(elsewhere) != 1 or apps:
+                return None
+            new = f"{elsewhere[0]}::{target.name}"
+        return Fix.unsafe(f'Write `ref = "{new}"`', Edit.replace(diagnostic.location, toml_string(new, source)))

@@ -28,7 +28,13 @@ class InvalidRequirement(RequirementsRule):
         Example(
             entry_point_app_toml('["diffusers>=0.30,,<1", "torch=2.4.1", "transformers; python_version > 3.10"]'),
             expect=["3:34", "3:46", "3:87"],
-        )
+        ),
+        Example(
+            entry_point_app_toml('["diffusers>=0.30,,<1", \'torch=2.4.1\', "numpy<2>=1.26"]'),
+            expect=["3:34", "3:46", "3:63"],
+            title="spellings with one equivalent uv accepts (what `--fix --unsafe-fixes` writes)",
+            fixed=entry_point_app_toml('["diffusers>=0.30,<1", \'torch==2.4.1\', "numpy<2,>=1.26"]'),
+        ),
     ]
     valid = [
         Example(
@@ -45,3 +51,43 @@ class InvalidRequirement(RequirementsRule):
                 reqs, layer, p.index, f"invalid {what} {code(text.strip())}: {why.message}",
                 why.start, why.end, help=why.help,
             )  # fmt: skip
+
+    fix_availability = "sometimes"
+    fix_safety = "mixed"
+
+    def fix_for(self, diagnostic, project):
+        """The one spelling uv accepts, when the help names it and it differs from the
+        string only in commas, `=` signs or quotes (`,,` -> `,`, `=` -> `==`, `"1.0"` -> `1.0`)."""
+        import re
+
+        from fallint.diagnostics import Edit, Fix
+        from fallint.fixes import parse_keypath, text_at, toml_string
+
+        m = re.fullmatch(r"write `([^`]+)`", diagnostic.help or "")
+        keypath = parse_keypath(diagnostic.key)
+        if m is None or keypath is None or diagnostic.location.path != project.pyproject_path:
+            return None
+        new = m.group(1)
+        loc = project.index.span(keypath, "value")
+        source = text_at(project, loc)
+        value = project.data
+        for part in keypath:
+            try:
+                value = value[part]
+            except (KeyError, IndexError, TypeError):
+                return None
+        if not isinstance(value, str) or source is None or source[:1] not in ("'", '"') or source[:3] in ("'''", '"""'):
+            return None
+        squash = lambda s, extra="": re.sub(r"[\s,=" + extra + "]", "", s)  # noqa: E731
+        if squash(new, "'\"") != squash(value, "'\""):
+            return None
+        try:
+            from packaging.requirements import Requirement
+
+            Requirement(new)
+        except Exception:
+            return None
+        fixed = value[: len(value) - len(value.lstrip())] + new + value[len(value.rstrip()):]
+        edit = Edit.replace(loc, toml_string(fixed, source))
+        message = f"Write `{new}`"
+        return Fix.safe(message, edit) if squash(new) == squash(value) else Fix.unsafe(message, edit)

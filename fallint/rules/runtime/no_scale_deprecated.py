@@ -49,3 +49,24 @@ class NoScaleDeprecated(Rule):
                 part="key",
                 help=f"replace the line with `{repl}`",
             )
+
+    fix_availability = "sometimes"
+
+    def fix_for(self, diagnostic, project):
+        """`no_scale = B` -> `app_scale_settings = not B` (what fal translates it to)."""
+        from fallint.diagnostics import Edit, Fix
+        from fallint.fixes import app_of, replace_value, text_at
+
+        app = app_of(project, diagnostic)
+        if app is None or "app_scale_settings" in app.table:
+            return None
+        value = app.table.get("no_scale")
+        if not isinstance(value, bool) or text_at(project, diagnostic.location) not in (
+                "no_scale", '"no_scale"', "'no_scale'"):
+            return None
+        new = "false" if value else "true"
+        value_edit = replace_value(project, app.path + ("no_scale",), new)
+        if value_edit is None:
+            return None
+        return Fix.safe(f"Replace with `app_scale_settings = {new}`",
+                        Edit.replace(diagnostic.location, "app_scale_settings"), value_edit)

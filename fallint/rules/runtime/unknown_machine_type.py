@@ -34,7 +34,21 @@ class UnknownMachineType(Rule):
             machine_type = ["GPU-h100", "GPU-A100"]
             ''',
             expect=["3:17"],
-        )
+        ),
+        Example(
+            '''
+            [tool.fal.apps.web]
+            ref = "app.py::Web"
+            machine_type = "gpu-h100"
+            ''',
+            expect=["3:16"],
+            title="only the case is wrong (what `--fix` changes)",
+            fixed='''
+            [tool.fal.apps.web]
+            ref = "app.py::Web"
+            machine_type = "GPU-H100"
+            ''',
+        ),
     ]
     valid = [
         Example(
@@ -61,3 +75,21 @@ class UnknownMachineType(Rule):
                 f"unknown machine type `{mt}`" + (f"; did you mean `{hint}`?" if hint else ""),
                 help="if this is a new fal machine type, add it to [tool.fallint] extra-machine-types",
             )
+
+    fix_availability = "sometimes"
+
+    def fix_for(self, diagnostic, project):
+        """A machine type that differs from a known one only in case: write the known one."""
+        from fallint.diagnostics import Edit, Fix
+        from fallint.fixes import text_at
+
+        source = text_at(project, diagnostic.location)
+        if source is None or len(source) < 2 or source[0] not in "\"'" or source[-1] != source[0]:
+            return None
+        value = source[1:-1]
+        known = list(MACHINE_TYPES) + list(project.config.extra_machine_types)
+        matches = [k for k in known if k.lower() == value.lower()]
+        if len(matches) != 1 or matches[0] == value:
+            return None
+        quote = source[0]
+        return Fix.safe(f"Write `{matches[0]}`", Edit.replace(diagnostic.location, f"{quote}{matches[0]}{quote}"))

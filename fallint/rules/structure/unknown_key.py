@@ -68,3 +68,23 @@ class UnknownKey(Rule):
                     part="key",
                     help=(f"rename it to `{hint}`" if hint else f"accepted keys: {', '.join(sorted(known))}"),
                 )
+
+    fix_availability = "sometimes"
+    fix_safety = "mixed"
+
+    def fix_for(self, diagnostic, project):
+        """Rename the key to the one close candidate: safe when only case or `-`/`_` differ."""
+        from fallint.fixes import app_of, rename_key
+        from fallint.rules.registry import format_keypath
+
+        app = app_of(project, diagnostic)
+        if app is None:
+            return None
+        for path, table, known, _what in sub_tables(app):
+            for key in table:
+                if key in known or format_keypath(app.path + path + (key,)) != diagnostic.key:
+                    continue
+                hint = did_you_mean(key, known)
+                if hint and hint not in table:
+                    return rename_key(project, diagnostic, key, hint)
+        return None

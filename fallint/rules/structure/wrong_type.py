@@ -31,7 +31,25 @@ class WrongType(Rule):
             requirements = "numpy"
             ''',
             expect=["3:14", "4:18", "5:16"],
-        )
+        ),
+        Example(
+            '''
+            [tool.fal.apps.web]
+            ref = "app.py::Web"
+            keep_alive = "300"  # seconds
+            python_version = 3.10
+            health_check = { path = "/health", timeout_seconds = '5' }
+            ''',
+            expect=["3:14", "4:18", "5:54"],
+            title="values with one obvious spelling (what `--fix` changes)",
+            fixed='''
+            [tool.fal.apps.web]
+            ref = "app.py::Web"
+            keep_alive = 300  # seconds
+            python_version = "3.10"
+            health_check = { path = "/health", timeout_seconds = 5 }
+            ''',
+        ),
     ]
     valid = [
         Example(
@@ -80,3 +98,36 @@ class WrongType(Rule):
                         ("retry_config", cond),
                         f"retry_config.{cond} must be a table `{{ retries = <int> }}`, not {type_name(entry)}",
                     )
+
+    fix_availability = "sometimes"
+
+    def fix_for(self, diagnostic, project):
+        """`"300"` -> `300` for an integer, `"true"` -> `true` for a boolean, and a
+        number -> the same digits quoted for `python_version`."""
+        import re
+
+        from fallint.diagnostics import Edit, Fix
+        from fallint.fixes import app_of, parse_keypath, text_at
+
+        app = app_of(project, diagnostic)
+        keypath = parse_keypath(diagnostic.key)
+        if app is None or keypath is None or keypath[: len(app.path)] != app.path:
+            return None
+        sub = keypath[len(app.path):]
+        known = next((k for p, _t, k, _w in sub_tables(app) if p == sub[:-1]), None)
+        kind = known.get(sub[-1]) if known is not None else None
+        value = app.get(*sub)
+        source = text_at(project, diagnostic.location)
+        if kind is None or source is None:
+            return None
+        new = None
+        if isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value.strip()) and kind.check(int(value)):
+            new = str(int(value))
+        elif isinstance(value, str) and value in ("true", "false") and kind.check(value == "true"):
+            new = value
+        elif (sub[-1] == "python_version" and isinstance(value, (int, float)) and not isinstance(value, bool)
+              and re.fullmatch(r"[0-9]+(\.[0-9]+)?", source)):
+            new = f'"{source}"'
+        if new is None:
+            return None
+        return Fix.safe(f"Write `{new}`", Edit.replace(diagnostic.location, new))

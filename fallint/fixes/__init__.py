@@ -1,0 +1,83 @@
+"""Helpers the rules' ``fix_for`` methods share: find the app and key path of a
+diagnostic, read the source text at a span, write TOML literals."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING
+
+from fallint.diagnostics import Diagnostic, Edit, Fix, Location
+
+if TYPE_CHECKING:  # pragma: no cover
+    from fallint.model.project import App, Project
+
+_SEGMENT_RE = re.compile(r'\.?(?:([A-Za-z0-9_-]+)|"((?:[^"\\]|\\.)*)"|\[(\d+)\])')
+
+
+def parse_keypath(text: str | None) -> tuple | None:
+    """The key path a diagnostic's ``key`` names (the inverse of ``format_keypath``)."""
+    if not text:
+        return None
+    out: list = []
+    pos = 0
+    while pos < len(text):
+        m = _SEGMENT_RE.match(text, pos)
+        if m is None or m.end() == pos:
+            return None
+        bare, quoted, index = m.groups()
+        if bare is not None:
+            out.append(bare)
+        elif quoted is not None:
+            out.append(json.loads(f'"{quoted}"'))
+        else:
+            out.append(int(index))
+        pos = m.end()
+    return tuple(out)
+
+
+def app_of(project: "Project", d: Diagnostic) -> "App | None":
+    if d.app is None:
+        return None
+    return next((a for a in project.apps if a.key == d.app), None)
+
+
+def text_at(project: "Project", loc: Location) -> str | None:
+    """The pyproject text of a one-line span (None for other files or multi-line spans)."""
+    if loc.path != project.pyproject_path or loc.line != loc.end_line:
+        return None
+    lines = project.text.split("\n")
+    if not 1 <= loc.line <= len(lines):
+        return None
+    return lines[loc.line - 1][loc.column - 1 : loc.end_column - 1]
+
+
+def toml_string(value: str, like: str = '"') -> str:
+    """``value`` as a TOML string, a literal string when ``like`` is one and it can be."""
+    if like.startswith("'") and not like.startswith("'''") and "'" not in value and "\n" not in value:
+        return f"'{value}'"
+    out = json.dumps(value, ensure_ascii=False)
+    return out.replace("\x7f", "\\u007f")
+
+
+def replace_value(project: "Project", keypath: tuple, new_text: str) -> Edit | None:
+    """An edit replacing the value at ``keypath`` (a one-line span) by ``new_text``."""
+    loc = project.index.span(keypath, "value")
+    if not project.index.has(keypath) or text_at(project, loc) is None:
+        return None
+    return Edit.replace(loc, new_text)
+
+
+def normalised(key: str) -> str:
+    return key.lower().replace("-", "").replace("_", "")
+
+
+def rename_key(project: "Project", d: Diagnostic, old: str, new: str) -> Fix | None:
+    """Rename the key a diagnostic points at (``part="key"``); safe when only the
+    case or ``-``/``_`` differ, unsafe when the new name is a guess."""
+    current = text_at(project, d.location)
+    if current not in (old, json.dumps(old), f"'{old}'"):
+        return None
+    edit = Edit.replace(d.location, new)
+    message = f"Rename `{old}` to `{new}`"
+    return Fix.safe(message, edit) if normalised(old) == normalised(new) else Fix.unsafe(message, edit)

@@ -1,0 +1,39 @@
+"""Generated from the rule registry: every rule with a fix turns its documented
+bad example into its documented good one, and the result is clean for that rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from fallint.engine.run import Options, check_paths
+from fallint.rules.registry import all_rules
+
+from ..helpers import run_cli, write_files
+
+FIXABLE = [pytest.param(r, id=f"{r.code}-{r.name}") for r in all_rules() if r.fix_availability]
+
+
+def test_fixable_rules_declare_their_fixes():
+    assert len(FIXABLE) >= 7
+    for rule in all_rules():
+        assert rule.fix_availability in (None, "always", "sometimes"), rule.code
+        assert rule.fix_safety in ("safe", "unsafe", "mixed"), rule.code
+        if rule.fix_availability:
+            assert rule.fix_example() is not None, rule.code
+
+
+@pytest.mark.parametrize("rule", FIXABLE)
+def test_bad_example_fixes_into_good_example(tmp_path, rule):
+    example, fixed = rule.fix_example()
+    write_files(tmp_path, {"pyproject.toml": example.pyproject, **example.files})
+    # every rule runs (FAL902 looks at what the others report), every fix is applied
+    before = check_paths([str(tmp_path)], Options(project_options={"no_cache": True}), cwd=tmp_path)
+    assert any(d.fix is not None for d in before.diagnostics if d.code == rule.code), "the example shows no fix"
+    r = run_cli(["check", "--no-cache", "--fix", "--unsafe-fixes", str(tmp_path)], cwd=tmp_path)
+    assert r.code in (0, 1), r.err
+    assert (tmp_path / "pyproject.toml").read_text(encoding="utf-8") == fixed
+    after = check_paths([str(tmp_path)], Options(project_options={"no_cache": True}), cwd=tmp_path)
+    assert [d for d in after.diagnostics if d.code == rule.code] == []
+    # idempotent: a second run changes nothing
+    again = run_cli(["check", "--no-cache", "--diff", "--unsafe-fixes", str(tmp_path)], cwd=tmp_path)
+    assert again.code == 0 and again.out == "", again.out
