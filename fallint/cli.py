@@ -4,6 +4,7 @@
     fallint rules              list every rule
     fallint rule CODE          a rule's full documentation
     fallint clean [PATH ...]   remove fallint's caches
+    fallint server             a language server (LSP over stdio; pip install 'fallint[server]')
 
 Exit codes: 0 clean, 1 diagnostics at or above the failure threshold,
 2 usage errors and unreadable input.
@@ -78,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     clean = sub.add_parser("clean", help="remove fallint's cache directories")
     clean.add_argument("paths", nargs="*", metavar="PATH")
+
+    server = sub.add_parser("server", help="run the language server (LSP over stdio; needs fallint[server])")
+    server.add_argument("--stdio", action="store_true", help="accepted for editors that pass it (stdio is the only transport)")
     clean.add_argument("--cache-dir", metavar="DIR")
     return parser
 
@@ -94,6 +98,10 @@ def main(argv: list[str] | None = None) -> int:
             return _rule(args)
         if args.command == "clean":
             return _clean(args)
+        if args.command == "server":
+            from fallint.server import main as serve
+
+            return serve()
         parser.print_help(sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -35,10 +35,15 @@ INTERNAL_CODE = "fallint"
 
 class MemoryCache:
     """A :class:`~fallint.loading.cache.Cache` in memory: parsed Python files by
-    content digest, kept across runs (bounded; the oldest go first)."""
+    content digest, kept across runs (bounded; the oldest go first), in front
+    of the project's cache on disk (``disk``, optional) so that the first
+    check of a large project can parse in worker processes: a worker gets
+    the disk cache (see ``__reduce__``), writes its results there, and the
+    next run takes them into memory."""
 
-    def __init__(self, limit: int = 20_000) -> None:
+    def __init__(self, disk: Any = None, limit: int = 20_000) -> None:
         self._entries: dict[str, Any] = {}
+        self.disk = disk
         self.limit = limit
 
     @staticmethod
@@ -48,16 +53,34 @@ class MemoryCache:
         return Cache.digest(data)
 
     def get(self, digest: str) -> Any:
-        return self._entries.get(digest)
+        hit = self._entries.get(digest)
+        if hit is None and self.disk is not None:
+            hit = self.disk.get(digest)
+            if hit is not None:
+                self._remember(digest, hit)
+        return hit
 
     def put(self, digest: str, result: Any) -> bool:
+        self._remember(digest, result)
+        if self.disk is not None:
+            self.disk.put(digest, result)
+        return True
+
+    def _remember(self, digest: str, result: Any) -> None:
         if len(self._entries) >= self.limit:
             self._entries.pop(next(iter(self._entries)))
         self._entries[digest] = result
-        return True
 
-    def __reduce__(self):  # never shipped to a worker process (its puts would be lost)
-        raise TypeError("MemoryCache stays in the server process")
+    def __reduce__(self):
+        # a worker process writes to the disk cache; without one the memory
+        # cannot travel (its puts would be lost), so the parse stays serial
+        if self.disk is None:
+            raise TypeError("MemoryCache without a disk cache stays in the server process")
+        return (_disk_only, (self.disk,))
+
+
+def _disk_only(disk: Any) -> Any:
+    return disk
 
 
 class ProjectState:
@@ -88,7 +111,24 @@ class Workspace:
         self.overlays: dict[str, str] = {}
         #: pyproject absolute path -> its state (fal projects only)
         self.projects: dict[str, ProjectState] = {}
-        self.source_cache = MemoryCache()
+        #: project root -> its MemoryCache
+        self.source_caches: dict[str, MemoryCache] = {}
+        #: False: no cache on disk (tests, read-only checkouts)
+        self.disk_cache = True
+
+    def source_cache(self, root: str) -> MemoryCache:
+        cache = self.source_caches.get(root)
+        if cache is None:
+            disk = None
+            if self.disk_cache:
+                try:
+                    from fallint.loading.cache import project_cache
+
+                    disk = project_cache(Path(root))
+                except Exception:
+                    disk = None
+            cache = self.source_caches[root] = MemoryCache(disk)
+        return cache
 
     # -- documents ----------------------------------------------------------
 
@@ -178,7 +218,7 @@ class Workspace:
         if app_filter is not None and state.project is not None:
             kept = [d for d in state.diagnostics if d.app not in app_filter and d.code != INTERNAL_CODE]
             diags = kept + [d for d in diags if d.app in app_filter or d.code == INTERNAL_CODE]
-            state.files_read |= _dependencies(project, files)[0]
+            state.files_read |= _files_read(project, files)
         else:
             state.files_read, state.app_files = _dependencies(project, files)
         state.project, state.files = project, files
@@ -195,8 +235,11 @@ class Workspace:
 
         forget_real_paths()
         files = FileCache(self.overlays)
-        project = load_project(Path(pyproject), files, app_filter)
-        project.options = {"no_cache": True, "jobs": 1, "source_kwargs": {"cache": self.source_cache}}
+        previous = self.projects.get(pyproject)
+        project = load_project(Path(pyproject), files, app_filter,
+                               reuse=previous.project if previous is not None else None)
+        cache = self.source_cache(os.path.dirname(pyproject))
+        project.options = {"no_cache": True, "source_kwargs": {"cache": cache}}
         if not _has_fal(project):
             return project, files, [], []
         prefetch_sources([project])
@@ -239,23 +282,32 @@ def _internal(pyproject: str, message: str) -> Diagnostic:
     )
 
 
-def _dependencies(project: Any, files: Any) -> tuple[set[str], dict[str, set[str]]]:
-    """The files a run read, and for each app the files it names directly."""
+def _both(path: Any) -> set[str]:
+    text = os.path.abspath(os.fspath(path))
+    return {text, os.path.realpath(text)}
+
+
+def _files_read(project: Any, files: Any) -> set[str]:
+    """The absolute and real paths of the files a run read."""
+    both = _both
     read: set[str] = set()
-    if project is None:
-        return read, {}
-
-    def both(path: Any) -> set[str]:
-        text = os.path.abspath(os.fspath(path))
-        return {text, os.path.realpath(text)}
-
     if files is not None:
         for p in list(getattr(files, "_files", {})):
             read |= both(p)
-    sources = project.__dict__.get("sources")
+    sources = project.__dict__.get("sources") if project is not None else None
     if sources is not None:
         for p in list(getattr(sources, "_files", {})) + list(getattr(sources, "_asked", {})):
             read |= both(p)
+    return read
+
+
+def _dependencies(project: Any, files: Any) -> tuple[set[str], dict[str, set[str]]]:
+    """The files a run read, and for each app the files it names directly."""
+    if project is None:
+        return set(), {}
+    both = _both
+    read = _files_read(project, files)
+    sources = project.__dict__.get("sources")
     per_app: dict[str, set[str]] = {}
     for app in project.all_apps:
         named: set[str] = set()
