@@ -132,7 +132,7 @@ def fix_edits(fix: Any, path: Path) -> list[Edit] | None:
                 new = value
                 break
         try:
-            epath = Path(getattr(loc, "path"))
+            epath = Path(loc.path)
             span = tuple(int(getattr(loc, a)) for a in ("line", "column", "end_line", "end_column"))
         except (AttributeError, TypeError, ValueError):
             return None
@@ -205,7 +205,7 @@ def hover(state: Any, path: str, lines: list[str], line: int, col: int) -> str |
     found = _key_at(project, line, col)
     if found is None:
         return None
-    app, keypath, part = found
+    _, keypath, part = found
     from fallint.model.key_docs import key_doc, markdown
 
     doc = key_doc(keypath[0])
@@ -254,7 +254,7 @@ def definition(state: Any, path: str, line: int, col: int) -> Location | None:
         return None
     root = project.root
     if keypath == ("ref",):
-        file_part, sep, name = value.partition("::")
+        file_part, _, name = value.partition("::")
         target = Path(os.path.normpath(root / file_part))
         if not target.is_file():
             return None

@@ -14,7 +14,6 @@ import asyncio
 import logging
 import os
 from pathlib import Path
-from typing import Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
