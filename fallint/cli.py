@@ -4,6 +4,7 @@
     fallint rules              list every rule
     fallint rule CODE          a rule's full documentation
     fallint clean [PATH ...]   remove fallint's caches
+    fallint schema             the JSON Schema of [tool.fal]
     fallint server             a language server (LSP over stdio; pip install 'fallint[server]')
 
 Exit codes: 0 clean, 1 diagnostics at or above the failure threshold,
@@ -18,8 +19,8 @@ import sys
 from pathlib import Path
 
 from fallint import __version__
+from fallint.reports import FORMATS
 
-FORMATS = ("full", "concise", "json", "github", "sarif")
 _DEPENDENCIES = {"tomli", "libcst", "packaging", "tree_sitter", "tree_sitter_toml"}
 
 
@@ -53,8 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--output-format",
         choices=FORMATS,
         default=os.environ.get("FALLINT_OUTPUT_FORMAT") or None,
-        help="full (default), concise, json, github or sarif",
+        help="full (default; github when GITHUB_ACTIONS=true), concise, json, json-lines, github, sarif, "
+        "junit, gitlab, rdjson, pylint, azure or grouped (default: $FALLINT_OUTPUT_FORMAT)",
     )
+    check.add_argument("--output-file", "-o", metavar="PATH", help="write the report to PATH instead of the standard output")
     check.add_argument("--select", action="append", type=_csv, metavar="RULES",
                        help="enable only these rules (codes, prefixes such as FAL5, or names); comma-separated")
     check.add_argument("--extend-select", action="append", type=_csv, metavar="RULES",
@@ -77,12 +80,14 @@ def build_parser() -> argparse.ArgumentParser:
     rule = sub.add_parser("rule", help="show a rule's documentation")
     rule.add_argument("code", metavar="CODE", help="a rule code (FAL503) or name (unknown-machine-type)")
 
+    sub.add_parser("schema", help="print the JSON Schema of [tool.fal] (for editors and validate-pyproject)")
+
     clean = sub.add_parser("clean", help="remove fallint's cache directories")
     clean.add_argument("paths", nargs="*", metavar="PATH")
+    clean.add_argument("--cache-dir", metavar="DIR")
 
     server = sub.add_parser("server", help="run the language server (LSP over stdio; needs fallint[server])")
     server.add_argument("--stdio", action="store_true", help="accepted for editors that pass it (stdio is the only transport)")
-    clean.add_argument("--cache-dir", metavar="DIR")
     return parser
 
 
@@ -98,6 +103,11 @@ def main(argv: list[str] | None = None) -> int:
             return _rule(args)
         if args.command == "clean":
             return _clean(args)
+        if args.command == "schema":
+            from fallint.jsonschema import render_schema
+
+            sys.stdout.write(render_schema())
+            return 0
         if args.command == "server":
             from fallint.server import main as serve
 
@@ -155,13 +165,21 @@ def _flatten(lists: list[list[str]] | None) -> list[str] | None:
 
 
 def _check(args, parser) -> int:
-    from fallint.engine.run import Options, UsageError, check_paths, exit_code, print_internal
+    from fallint.engine.run import (
+        Options,
+        UsageError,
+        check_paths,
+        exit_code,
+        print_internal,
+    )
     from fallint.rules.registry import resolve_selector
 
     select, extend, ignore = _flatten(args.select), _flatten(args.extend_select), _flatten(args.ignore)
     for sel in (select or []) + (extend or []) + (ignore or []):
         if resolve_selector(sel) is None:
             parser.exit(2, f"fallint: error: `{sel}` names no rule (see `fallint rules`)\n")
+    if args.output_format not in (None, *FORMATS):  # from FALLINT_OUTPUT_FORMAT: argparse checks only the command line
+        parser.exit(2, f"fallint: error: FALLINT_OUTPUT_FORMAT={args.output_format!r} is not a format ({', '.join(FORMATS)})\n")
     if args.jobs is not None and args.jobs < 1:
         parser.exit(2, "fallint: error: --jobs must be at least 1\n")
     project_options = {"no_cache": args.no_cache, "cache_dir": args.cache_dir, "jobs": args.jobs}
@@ -190,20 +208,28 @@ def _check(args, parser) -> int:
         if missing and result.projects:
             print(f"fallint: warning: no app named {', '.join(missing)} in the checked projects", file=sys.stderr)
 
-    from fallint.reports.common import RunSummary, render, use_color
+    from fallint.reports import RunSummary, render, use_color
 
-    fmt = args.output_format or "full"
+    fmt = args.output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "full")
     text = render(
         result.diagnostics,
         fmt,
         cwd=cwd,
-        color=use_color(sys.stdout),
+        color=use_color(sys.stdout) and not args.output_file,
         summary=RunSummary(projects=len(result.projects), apps=result.apps_checked),
         statistics=args.statistics,
         quiet=args.quiet,
         read_lines=result.files.lines if result.files else None,
     )
-    sys.stdout.write(text)
+    if args.output_file:
+        try:
+            Path(args.output_file).parent.mkdir(parents=True, exist_ok=True)
+            Path(args.output_file).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            print(f"fallint: error: cannot write {args.output_file}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+    else:
+        sys.stdout.write(text)
     sys.stdout.flush()
     print_internal(result)
     return exit_code(result, args.exit_zero)

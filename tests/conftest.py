@@ -40,6 +40,8 @@ def run_cli(args: list[str], cwd: Path | None = None, env: dict | None = None) -
         if cwd is not None:
             os.chdir(cwd)
         os.environ.pop("FORCE_COLOR", None)
+        for name in ("GITHUB_ACTIONS", "FALLINT_OUTPUT_FORMAT"):  # they choose the default format
+            os.environ.pop(name, None)
         os.environ["NO_COLOR"] = "1"
         if env:
             os.environ.update(env)

@@ -13,8 +13,10 @@ import pytest
 from fallint import __version__
 from fallint.rules import registry
 from fallint.reports import common as reporters
+from fallint.reports import github
+from fallint.reports import text as text_format
 from fallint.diagnostics import Diagnostic, Location, Related
-from fallint.reports.common import (
+from fallint.reports import (
     DOCS_URL,
     FORMATS,
     RunSummary,
@@ -304,16 +306,16 @@ def test_undecodable_path_does_not_break_encoding(tmp_path):
     ],
 )
 def test_layout(text, start, stop, shown, marks):
-    out, first, last = reporters._layout(text, start, stop)
+    out, first, last = text_format._layout(text, start, stop)
     assert out == shown
     assert " " * first + "^" * (last - first) == marks
 
 
 def test_layout_cuts_long_lines_around_the_span():
     text = "x" * 300 + "KEY" + "y" * 300
-    out, first, last = reporters._layout(text, 300, 303)
+    out, first, last = text_format._layout(text, 300, 303)
     assert out.startswith("…") and out.endswith("…")
-    assert len(out) == reporters.EXCERPT_WIDTH + 2
+    assert len(out) == text_format.EXCERPT_WIDTH + 2
     assert out[first:last] == "KEY"
 
 
@@ -519,9 +521,9 @@ def test_github_escaping(root):
 
 
 def test_github_escaping_rules():
-    assert reporters._escape_data("a%b\rc\nd:e,f") == "a%25b%0Dc%0Ad:e,f"
-    assert reporters._escape_property("a%b\rc\nd:e,f") == "a%25b%0Dc%0Ad%3Ae%2Cf"
-    assert reporters._escape_data("%0A") == "%250A"  # no double unescaping
+    assert github._escape_data("a%b\rc\nd:e,f") == "a%25b%0Dc%0Ad:e,f"
+    assert github._escape_property("a%b\rc\nd:e,f") == "a%25b%0Dc%0Ad%3Ae%2Cf"
+    assert github._escape_data("%0A") == "%250A"  # no double unescaping
 
 
 def test_github_end_is_after_start(root):

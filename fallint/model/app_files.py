@@ -1,4 +1,4 @@
-"""43x: ``app_files``, the files fal uploads next to a (non-container) app.
+r"""43x: ``app_files``, the files fal uploads next to a (non-container) app.
 
 What fal 1.83.0 does with them (``fal/cli/_utils.py``, ``fal/file_sync.py``,
 ``fal/api/api.py``, ``fal/utils.py``):
