@@ -8,6 +8,8 @@ annotation has a visible extent.
 
 from __future__ import annotations
 
+import os
+
 from fallint.util.records import dataclass, field
 from pathlib import Path
 
@@ -74,8 +76,6 @@ def display_path(path: Path, cwd: Path | None = None) -> str:
 
     Paths outside ``cwd`` are given relative with ``..`` when possible, else absolute.
     """
-    import os
-
     base = str(cwd) if cwd is not None else os.getcwd()
     p = str(path)
     try:

@@ -9,6 +9,7 @@ valid :class:`~fallint.rules.registry.Example`, which the test suite runs.
 from __future__ import annotations
 
 import sys
+import textwrap
 from pathlib import Path
 
 from fallint.rules.registry import Example, Rule, all_rules
@@ -73,8 +74,6 @@ def render_rule(rule: type[Rule], level: int = 1) -> str:
 
 
 def _dedent(text: str) -> str:
-    import textwrap
-
     return textwrap.dedent(text).strip()
 
 

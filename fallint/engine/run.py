@@ -14,11 +14,12 @@ import sys
 from pathlib import Path
 
 from fallint.util.records import dataclass, field
-from fallint.loading.config import Selection, selection
+from fallint.engine.selection import Selection, selection
 from fallint.diagnostics import SEVERITY_RANK, Diagnostic
 from fallint.loading.discovery import UsageError, mentions_fal, resolve_targets
 from fallint.loading.files import FileCache, forget_real_paths
 from fallint.model.project import Project, load_project
+from fallint.rules.registry import all_rules
 from fallint.engine.suppress import Suppression, line_suppressions, parse_comment
 
 
@@ -115,7 +116,7 @@ def prefetch_sources(projects: list[Project]) -> None:
     started = False
     try:
         for proj in projects:
-            paths = _app_source_files(proj)
+            paths = proj.app_source_files
             if paths:
                 started = True
                 proj.sources.prefetch(paths)
@@ -124,30 +125,10 @@ def prefetch_sources(projects: list[Project]) -> None:
             raise
     finally:
         if started:
+            # imported on first use: libcst, only apps with Python files need it
             from fallint.model.sources import shutdown_workers
 
             shutdown_workers()
-
-
-def _app_source_files(proj: Project) -> list[Path]:
-    """The existing files of the checked apps' ``ref`` (the part before
-    ``::``) and ``python_entry_point`` modules (the part before ``:``), each once."""
-    paths: dict[Path, None] = {}
-    for app in proj.apps:
-        ref = app.table.get("ref")
-        if isinstance(ref, str) and "\x00" not in ref:
-            file_part = ref.partition("::")[0]
-            path = Path(os.path.normpath(os.path.join(proj.root, file_part)))
-            if file_part and os.path.isfile(path):
-                paths[path] = None
-        entry = app.table.get("python_entry_point")
-        if isinstance(entry, str):
-            module = entry.split(":", 1)[0].strip()
-            if module and all(part.isidentifier() for part in module.split(".")):
-                location = proj.sources.module_file(module)
-                if location.kind in ("module", "package") and location.path is not None:
-                    paths[Path(location.path)] = None
-    return list(paths)
 
 
 def _has_fal(proj: Project) -> bool:
@@ -162,8 +143,6 @@ def _has_fal(proj: Project) -> bool:
 
 
 def check_project(project: Project, sel: Selection) -> tuple[list[Diagnostic], list[str]]:
-    from fallint.rules.registry import all_rules
-
     rules = [cls() for cls in all_rules()]
     project.selection = sel
     internal: list[str] = []

@@ -93,6 +93,7 @@ _CLEAN_SKIP = frozenset({
 def cache_versions() -> list:
     """What an entry must have been written by: fallint's version, libcst's
     installed version (never importing libcst) and the index format."""
+    # imported on first use: libcst, only apps with Python files need it
     from fallint.formats.python import INDEX_FORMAT
 
     return [__version__, installed_version("libcst"), INDEX_FORMAT]
@@ -103,7 +104,7 @@ def installed_version(distribution: str) -> str | None:
     same name), from its ``.dist-info`` directory's name next to the package
     -- a directory listing, where importing ``importlib.metadata`` alone costs
     about 10 ms -- else from ``importlib.metadata``."""
-    import importlib.util
+    import importlib.util  # cache key only
 
     try:
         spec = importlib.util.find_spec(distribution)
@@ -118,7 +119,7 @@ def installed_version(distribution: str) -> str | None:
             found = []
         if len(found) == 1:
             return found[0][len(prefix):-len(suffix)]
-    from importlib import metadata
+    from importlib import metadata  # cache key only
 
     try:
         return metadata.version(distribution)
@@ -160,7 +161,7 @@ def cache_secret() -> bytes | None:
 def _create_key(path: Path) -> bool:
     """Write a new random key file (owner-only) unless one appears first:
     two runs creating it at once end up with the same key."""
-    import tempfile
+    import tempfile  # only when writing the cache
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -307,7 +308,7 @@ def _encode(digest: str, result: Any, secret: bytes) -> bytes:
 
 
 def _decode(blob: bytes, digest: str, secret: bytes) -> Any:
-    from fallint.model.sources import FileResult
+    from fallint.model.sources import FileResult  # imported on first use: libcst, only apps with Python files need it
 
     head, sep, payload = blob.partition(b"\n")
     if not sep:

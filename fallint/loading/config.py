@@ -1,8 +1,11 @@
-"""``[tool.fallint]`` configuration and rule selection.
+"""``[tool.fallint]`` configuration, as written.
 
 Everywhere a rule is named (CLI flags, config, inline comments) a selector
 may be a code (``FAL503``), a code prefix (``FAL5``, ``FAL``), a kebab name
-(``unknown-machine-type``) or ``ALL``.
+(``unknown-machine-type``) or ``ALL``.  Reading the configuration does not
+need the rules: selectors are kept as written, with where they were written
+(:attr:`Config.selectors`); :mod:`fallint.engine.selection` resolves them
+against the registry and reports those that name no rule.
 
 Problems with the configuration never raise: they are collected as
 :class:`ConfigProblem` values (key path, message) that a 9xx rule turns
@@ -12,9 +15,9 @@ into diagnostics.
 from __future__ import annotations
 
 
-from fallint.util.records import dataclass, field
 from fallint.diagnostics import ERROR, SEVERITIES, WARNING
-from fallint.rules.registry import resolve_selector
+from fallint.util.records import dataclass, field
+from fallint.util.suggest import did_you_mean
 
 KNOWN_KEYS = (
     "select",
@@ -34,6 +37,15 @@ class ConfigProblem:
     help: str | None = None
 
 
+@dataclass(frozen=True)
+class SelectorUse:
+    """A selector in the table: its text and position (key path, ``part``)."""
+
+    selector: str
+    keypath: tuple
+    part: str = "value"
+
+
 @dataclass
 class Config:
     select: list[str] | None = None  # selectors; None = everything
@@ -43,6 +55,8 @@ class Config:
     extra_machine_types: list[str] = field(default_factory=list)
     fail_on: str | None = None
     problems: list[ConfigProblem] = field(default_factory=list)
+    #: every selector written in the table, where (validated by the engine)
+    selectors: list[SelectorUse] = field(default_factory=list)
 
 
 BASE = ("tool", "fallint")
@@ -60,8 +74,6 @@ def parse_config(raw: object) -> Config:
         path = BASE + (key,)
         norm = key.replace("_", "-")
         if norm not in KNOWN_KEYS:
-            from fallint.util.suggest import did_you_mean
-
             hint = did_you_mean(norm, KNOWN_KEYS)
             cfg.problems.append(
                 ConfigProblem(
@@ -86,8 +98,8 @@ def parse_config(raw: object) -> Config:
                         cfg.problems.append(
                             ConfigProblem(path + (code,), "the reason for an ignore must be a string")
                         )
-                    if _check_selector(code, path + (code,), cfg, part="key"):
-                        cfg.ignore.append(code)
+                    cfg.selectors.append(SelectorUse(code, path + (code,), "key"))
+                    cfg.ignore.append(code)
             else:
                 sel = _selector_list(value, path, cfg)
                 if sel is not None:
@@ -124,66 +136,5 @@ def _selector_list(value: object, path: tuple, cfg: Config) -> list[str] | None:
         name = ".".join(str(p) for p in path[len(BASE):])
         cfg.problems.append(ConfigProblem(path, f"`{name}` must be a list of rule codes, prefixes or names"))
         return None
-    out = []
-    for i, sel in enumerate(value):
-        if _check_selector(sel, path + (i,), cfg):
-            out.append(sel)
-    return out
-
-
-def _check_selector(sel: str, path: tuple, cfg: Config, part: str = "value") -> bool:
-    if resolve_selector(sel) is None:
-        cfg.problems.append(
-            ConfigProblem(
-                path,
-                f"`{sel}` names no fallint rule",
-                part=part,
-                help="use a code (FAL503), a prefix (FAL5) or a rule name; see `fallint rules`",
-            )
-        )
-        return False
-    return True
-
-
-def expand(selectors: list[str]) -> set[str]:
-    out: set[str] = set()
-    for sel in selectors:
-        out.update(resolve_selector(sel) or ())
-    return out
-
-
-@dataclass
-class Selection:
-    """The effective rule set for one project (config merged with CLI overrides)."""
-
-    enabled: set[str]
-    per_app_disabled: dict[str, set[str]]
-    fail_on: str
-
-    def active(self, code: str, app: str | None) -> bool:
-        if code not in self.enabled:
-            return False
-        if app is not None and code in self.per_app_disabled.get(app, ()):
-            return False
-        return True
-
-
-def selection(
-    cfg: Config,
-    *,
-    cli_select: list[str] | None = None,
-    cli_extend_select: list[str] | None = None,
-    cli_ignore: list[str] | None = None,
-    cli_fail_on: str | None = None,
-) -> Selection:
-    from fallint.rules.registry import iter_codes
-
-    base = cli_select if cli_select is not None else cfg.select
-    enabled = expand(base) if base is not None else set(iter_codes())
-    enabled |= expand(cfg.extend_select)
-    enabled |= expand(cli_extend_select or [])
-    enabled -= expand(cfg.ignore)
-    enabled -= expand(cli_ignore or [])
-    per_app = {app: expand(sels) for app, sels in cfg.per_app_ignores.items()}
-    fail_on = cli_fail_on or cfg.fail_on or ERROR
-    return Selection(enabled, per_app, fail_on)
+    cfg.selectors.extend(SelectorUse(sel, path + (i,)) for i, sel in enumerate(value))
+    return list(value)

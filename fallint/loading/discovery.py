@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import os
 import re
+import errno
+import stat
 from pathlib import Path
 
 SKIP_DIRS = {
@@ -93,13 +95,9 @@ def resolve_targets(paths: list[str], cwd: Path) -> list[tuple[str, Path, list[P
                 raise UsageError(f"{raw}: broken symbolic link") from None
             raise UsageError(f"{raw}: no such file or directory") from None
         except OSError as exc:
-            import errno
-
             if exc.errno == errno.ELOOP:
                 raise UsageError(f"{raw}: too many levels of symbolic links") from None
             raise UsageError(f"{raw}: cannot be read ({exc.strerror})") from None
-        import stat
-
         if stat.S_ISDIR(st.st_mode):
             if not os.access(p, os.R_OK | os.X_OK):
                 raise UsageError(f"{raw}: cannot read directory (permission denied)")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat as _stat
 from typing import Any
 from fallint.util.records import dataclass
 from pathlib import Path
@@ -76,8 +77,6 @@ def read_text(path: Path, max_bytes: int = MAX_BYTES) -> TextFile:
         return TextFile(path, error="missing", message="file does not exist")
     except OSError as exc:
         return TextFile(path, error="unreadable", message=_os_message(exc))
-    import stat as _stat
-
     if _stat.S_ISDIR(st.st_mode):
         return TextFile(path, error="directory", message="is a directory, not a file")
     if not _stat.S_ISREG(st.st_mode):
@@ -155,6 +154,8 @@ class FileCache:
         self._offered: dict[str, bytes] = {}
         #: absolute path -> text read instead of the file on disk
         self.overlays: dict[str, str] = dict(overlays) if overlays else {}
+        #: directory listings (see :meth:`listdir`), by absolute path
+        self._listings: dict[str, list[str]] = {}
         self.reads = 0
 
     def overlay_bytes(self, path: Path | str) -> bytes | None:
@@ -190,6 +191,20 @@ class FileCache:
     def lines(self, path: Path) -> list[str] | None:
         f = self.read(path)
         return f.lines() if f.ok else None
+
+    def listdir(self, directory: Path | str) -> list[str]:
+        """The names in ``directory``, in the order the OS lists them, listed
+        once per run; empty when it cannot be listed (missing, not a
+        directory, no permission)."""
+        key = os.path.abspath(directory)
+        names = self._listings.get(key)
+        if names is None:
+            try:
+                names = os.listdir(key)
+            except (OSError, ValueError):
+                names = []
+            self._listings[key] = names
+        return list(names)
 
 
 def is_file(path: Path | str | None) -> bool:

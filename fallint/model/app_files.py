@@ -27,10 +27,13 @@ from __future__ import annotations
 
 import os
 import sys
+import re
+import warnings
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from fallint.model.fal import DEFAULT_APP_FILES_IGNORE
 from fallint.util.records import dataclass
 from fallint.util.text import code
 
@@ -39,15 +42,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from fallint.model.project import App
 
 
-#: ``fal.app.DEFAULT_APP_FILES_IGNORE`` (used when app_files_ignore is not set)
-DEFAULT_APP_FILES_IGNORE = (r"\.pyc$", r"__pycache__/", r"\.git/", r"\.DS_Store$")
 
 
-def _compile(pattern: str):
+def compile_ignore_pattern(pattern: str):
     """``(regex, None)`` or ``(None, re.error)`` for one app_files_ignore entry."""
-    import re
-    import warnings
-
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -65,7 +63,6 @@ def _compile(pattern: str):
 @dataclass(eq=False)
 class AppFiles:
     """An app's ``app_files`` as fal collects them."""
-
     app: "App"
     entries: list[str]
     #: the directory the entries are relative to (``None``: not known statically)
@@ -93,12 +90,13 @@ class AppFiles:
         raw = self.app.table.get("app_files_ignore")
         if not (isinstance(raw, list) and all(isinstance(p, str) for p in raw)):
             raw = list(DEFAULT_APP_FILES_IGNORE)
-        return [regex for regex, _ in map(_compile, raw) if regex is not None]
+        return [regex for regex, _ in map(compile_ignore_pattern, raw) if regex is not None]
 
     @cached_property
     def upload(self) -> "FalUpload | None":
         if self.base is None:
             return None
+        # imported on first use: costly to import, only Dockerfile / app_files apps need it
         from fallint.formats.dockerignore import fal_collect
 
         return fal_collect(
@@ -112,24 +110,19 @@ class AppFiles:
 def app_files_of(app: "App") -> AppFiles | None:
     """The app's TOML ``app_files`` (a list of strings) when fal uses them:
     not for a container app (FAL401 reports that)."""
+    entries = app.table.get("app_files")
+    if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
+        return None
+    if "image" in app.table:
+        return None
+    root = app.project.root
+    context_dir = app.table.get("app_files_context_dir")
+    if isinstance(context_dir, str) and context_dir:
+        path = Path(context_dir)
+        base = Path(os.path.realpath(path if path.is_absolute() else root / path))
+        return AppFiles(app, entries, base, "context_dir")
+    if app.ref_file is not None and "python_entry_point" not in app.table:
+        target = Path(os.path.realpath(app.ref_file))
+        return AppFiles(app, entries, target if target.is_dir() else target.parent, "ref")
+    return AppFiles(app, entries, None, "")
 
-    def make() -> AppFiles | None:
-        entries = app.table.get("app_files")
-        if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
-            return None
-        if "image" in app.table:
-            return None
-        root = app.project.root
-        context_dir = app.table.get("app_files_context_dir")
-        if isinstance(context_dir, str) and context_dir:
-            path = Path(context_dir)
-            base = Path(os.path.realpath(path if path.is_absolute() else root / path))
-            return AppFiles(app, entries, base, "context_dir")
-        ref = app.table.get("ref")
-        if isinstance(ref, str) and "python_entry_point" not in app.table:
-            file_part = ref.split("::", 1)[0] if ref.find("::") > 1 else ref
-            target = Path(os.path.realpath(root / file_part))
-            return AppFiles(app, entries, target if target.is_dir() else target.parent, "ref")
-        return AppFiles(app, entries, None, "")
-
-    return app.project.memo(("app-files", app.key), make)

@@ -27,7 +27,7 @@ image, but the Dockerfile may just as well copy and install the project, so
 only what is certain either way is reported: the sdist build, and the symbol
 when the module is found in the project.
 
-Nothing is imported or built: :func:`entry_point_of` resolves everything
+Nothing is imported or built: :func:`entry_point_of` (``app.entry_point``) resolves everything
 statically through ``project.layout`` and ``project.sources`` (shared by
 all rules), once per app, and every rule reads the same analysis.  When the
 answer depends on something fallint cannot see (a module that another
@@ -38,33 +38,37 @@ from __future__ import annotations
 
 import os
 import re
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
+
+import tomli
 
 from fallint.diagnostics import Location
 from fallint.loading.files import resolved
 from fallint.model.build import string_offset_location
+from fallint.model.fal import FAL_FORMAT_ERROR
 from fallint.util.records import dataclass, field
 from fallint.util.text import canonical_name, code
 
 if TYPE_CHECKING:  # pragma: no cover
     from fallint.model.layout import Layout, ModuleLocation
     from fallint.model.project import App, Project
-    from fallint.model.sources import Symbol
+    from fallint.model.sources import (
+        Symbol,
+    )
 
 
 KEY = "python_entry_point"
 
 
 #: fal's own message for a malformed value (``fal/utils.py``)
-FAL_FORMAT_ERROR = "python_entry_point must be in '<module>:<symbol>' format."
 
 
 _BARE_OPTION = re.compile(r"^--?[A-Za-z][\w-]*$")
 
 
-def _dotted_ok(name: str) -> bool:
+def dotted_ok(name: str) -> bool:
     return bool(name) and all(part.isidentifier() for part in name.split("."))
 
 
@@ -92,13 +96,13 @@ def format_problem(value: str) -> FormatProblem | None:
         missing = "module" if not module else "symbol"
         return FormatProblem("value", f"the {missing} part of {code(value)} is empty "
                              f"(fal raises `{FAL_FORMAT_ERROR}`)")
-    if not _dotted_ok(module) and ("/" in module or "\\" in module or module.endswith(".py")):
+    if not dotted_ok(module) and ("/" in module or "\\" in module or module.endswith(".py")):
         return FormatProblem("module", f"{code(module)} is a file path, not a module name: "
                              "the worker's import fails")
-    if not _dotted_ok(module):
+    if not dotted_ok(module):
         return FormatProblem("module", f"{code(module)} is not an importable module name: "
                              f"{_bad_part(module)}; the worker's import fails")
-    if not _dotted_ok(symbol):
+    if not dotted_ok(symbol):
         if symbol.startswith(":"):
             return FormatProblem("symbol", f"{code(value)} uses `::` (the `ref` separator): "
                                  f"the symbol would be {code(symbol)}; the worker's lookup fails")
@@ -145,16 +149,10 @@ def _entries(requirements) -> Iterator[tuple[tuple, str]]:
                     yield ("requirements", i, j), inner
 
 
-@lru_cache(maxsize=1024)
-def _requirement_name(text: str) -> str | None:
-    from fallint.formats.requirements import requirement_name
-
-    return requirement_name(text)
-
-
 def requirements_view(app: "App", project_name: str | None) -> RequirementsView:
     """Classify the app's requirements the way fal materialises them."""
-    from fallint.formats.requirements import local_path_target
+    # imported here: the requirement parser is heavy (``packaging``) and only entry-point apps need it
+    from fallint.formats.requirements import local_path_target, requirement_name
 
     view = RequirementsView()
     requirements = app.table.get("requirements")
@@ -183,7 +181,9 @@ def requirements_view(app: "App", project_name: str | None) -> RequirementsView:
         if not stripped or _BARE_OPTION.match(stripped):
             continue  # an option without a value installs nothing by itself
         view.others = True
-        if wanted and not stripped.startswith("-") and _requirement_name(stripped) == wanted:
+        if wanted and not stripped.startswith("-") and app.project.memo(
+            ("requirement-name", stripped), lambda: requirement_name(stripped)
+        ) == wanted:
             view.by_name.append(path)
     return view
 
@@ -231,13 +231,12 @@ def _may_provide(project: "Project", directory: Path, module: str) -> bool:
     be read or its layout is uncertain."""
 
     def layout():
+        # imported on first use: only entry-point / Python apps need the layout
         from fallint.model.layout import project_layout
 
         text = project.read(directory / "pyproject.toml")
         if not text.ok:
             return "missing" if text.error in ("missing", "directory") else None
-        import tomli
-
         try:
             data = tomli.loads(text.text or "")
         except (tomli.TOMLDecodeError, RecursionError, ValueError):
@@ -443,12 +442,7 @@ class EntryPoint:
 
 
 def entry_point_of(app: "App") -> EntryPoint | None:
-    """The app's analysed ``python_entry_point`` (None unless it is a string)."""
-    try:  # each rule asks of each app: kept on the app after the first time
-        return app.__dict__["_entry_point"]
-    except KeyError:
-        pass
+    """The app's analysed ``python_entry_point`` (None unless it is a string);
+    read it as ``app.entry_point`` (computed once per app)."""
     value = app.table.get(KEY)
-    ep = app.project.memo(("entry-point", app.key), lambda: EntryPoint(app, value)) if isinstance(value, str) else None
-    app.__dict__["_entry_point"] = ep
-    return ep
+    return EntryPoint(app, value) if isinstance(value, str) else None

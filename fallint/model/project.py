@@ -16,9 +16,17 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import tomli
+
 from fallint.formats.toml import TomlIndex
 from fallint.loading.config import Config, parse_config
-from fallint.loading.files import FileCache, TextFile
+from fallint.loading.files import FileCache, TextFile, is_file
+from fallint.model.app_files import AppFiles, app_files_of
+from fallint.model.build import Build, build_of
+from fallint.model.entry_point import EntryPoint, entry_point_of
+from fallint.model.fal import split_ref
+from fallint.model.ref_target import RefTarget, ref_target_of
+from fallint.model.requirement_layers import AppRequirements, requirements_of
 from fallint.util.records import dataclass, field
 
 APPS_PATH = ("tool", "fal", "apps")
@@ -75,6 +83,56 @@ class App:
         name = self.table.get("name")
         return name if isinstance(name, str) else self.key
 
+    # -- what the rules ask of an app: each fact computed on first use, then kept
+
+    @cached_property
+    def ref_target(self) -> RefTarget | None:
+        """What ``ref`` resolves to (None without a string ``ref``)."""
+        return ref_target_of(self)
+
+    @cached_property
+    def entry_point(self) -> EntryPoint | None:
+        """The analysed ``python_entry_point`` (None unless it is a string)."""
+        return entry_point_of(self)
+
+    @cached_property
+    def requirements(self) -> AppRequirements | None:
+        """The analysed ``requirements`` layers, when fal uses them."""
+        return requirements_of(self)
+
+    @cached_property
+    def build(self) -> Build | None:
+        """The Dockerfile build (``image.dockerfile``), with its copy analysis."""
+        return build_of(self)
+
+    @cached_property
+    def app_files(self) -> AppFiles | None:
+        """The TOML ``app_files`` as fal collects them (not for a container app)."""
+        return app_files_of(self)
+
+    @cached_property
+    def ref_file(self) -> Path | None:
+        """The file the app's ``ref`` names (see :meth:`Project.ref_file`)."""
+        ref = self.table.get("ref")
+        return self.project.ref_file(ref) if isinstance(ref, str) else None
+
+    @cached_property
+    def source_files(self) -> list[Path]:
+        """The existing Python files the app names: its ``ref`` file and its
+        ``python_entry_point`` module (the part before ``:``)."""
+        paths = []
+        ref = self.table.get("ref")
+        if self.ref_file is not None and split_ref(ref)[0] and is_file(self.ref_file):
+            paths.append(self.ref_file)
+        entry = self.table.get("python_entry_point")
+        if isinstance(entry, str):
+            module = entry.split(":", 1)[0].strip()
+            if module and all(part.isidentifier() for part in module.split(".")):
+                location = self.project.sources.module_file(module)
+                if location.kind in ("module", "package") and location.path is not None:
+                    paths.append(Path(location.path))
+        return paths
+
     def resolve_path(self, rel: str) -> Path:
         """A path from the TOML, relative to the pyproject directory (absolute stays)."""
         p = Path(rel).expanduser()
@@ -117,6 +175,19 @@ class Project:
     @property
     def root(self) -> Path:
         return self.pyproject_path.parent
+
+    def ref_file(self, ref: str) -> Path | None:
+        """The absolute, normalised path of the file a ``ref`` names (the part
+        before ``::``, relative to the pyproject directory; the directory itself
+        when that part is empty); None when ``ref`` holds a NUL."""
+        if "\x00" in ref:
+            return None
+        return Path(os.path.normpath(os.path.join(self.root, split_ref(ref)[0])))
+
+    @cached_property
+    def app_source_files(self) -> list[Path]:
+        """The existing Python files the checked apps name (:attr:`App.source_files`), each once."""
+        return list(dict.fromkeys(path for app in self.apps for path in app.source_files))
 
     @cached_property
     def index(self) -> TomlIndex:
@@ -169,6 +240,7 @@ class Project:
     @cached_property
     def sources(self):
         """The project's Python sources (lazy: importing the analysis costs time)."""
+        # imported on first use: libcst, only apps with Python files need it
         from fallint.model.sources import SourceProject
 
         return SourceProject(self.root, self.layout, **self.source_options())
@@ -181,6 +253,7 @@ class Project:
         options = self.options
         kwargs: dict = {"jobs": options.get("jobs"), "files": self.files}
         if not options.get("no_cache"):
+            # imported on first use: the cache is only read for Python files
             from fallint.loading.cache import project_cache
 
             kwargs["cache"] = project_cache(self.root, options.get("cache_dir"))
@@ -198,6 +271,7 @@ class Project:
 
     @cached_property
     def layout(self):
+        # imported on first use: only entry-point / Python apps need the layout
         from fallint.model.layout import project_layout
 
         return project_layout(self.root, self.data)
@@ -235,8 +309,6 @@ def load_project(
 
 
 def _parse_with_recovery(project: Project) -> dict:
-    import tomli
-
     try:  # the common case: valid TOML, nothing to recover
         data = tomli.loads(project.text)
     except tomli.TOMLDecodeError:
@@ -319,8 +391,6 @@ def _statement_region(lines: list[str], idx: int) -> tuple[int, int]:
 def _attribute_broken(project: Project, blanked: list[tuple[int, int]]) -> None:
     if not blanked:
         return
-    import tomli
-
     lines = project.text.split("\n")
     for start, end in blanked:
         # the governing header
@@ -354,8 +424,6 @@ def _attribute_broken(project: Project, blanked: list[tuple[int, int]]) -> None:
 
 
 def _parse_header(line: str) -> tuple | None:
-    import tomli
-
     text = line.strip()
     if "#" in text:
         text = text[: text.rindex("]") + 1] if "]" in text else text

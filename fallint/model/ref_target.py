@@ -6,8 +6,8 @@ its globals; these rules reach the same verdicts statically through
 each Python file is parsed at most once per run, whatever the number of apps
 and rules that look at it, and no user code ever runs.
 
-:func:`ref_target` resolves one app's ``ref`` (memoised per run) and is
-shared with the 6xx interplay rules.  How fal 1.83.0 reads a ``ref``
+:func:`ref_target_of` resolves one app's ``ref`` (rules read it as
+``app.ref_target``) and is shared with the 6xx interplay rules.  How fal 1.83.0 reads a ``ref``
 (``fal/cli/_utils.py``, ``fal/cli/parser.py``, ``fal/utils.py``):
 
 * the string is made absolute first (``project_root / ref``), then split at
@@ -32,20 +32,12 @@ from typing import TYPE_CHECKING, Any
 
 from fallint.diagnostics import Location
 from fallint.loading.files import real_path
+from fallint.model.fal import split_ref
 from fallint.util.records import dataclass
 
 if TYPE_CHECKING:  # pragma: no cover
     from fallint.model.project import App, Project
     from fallint.model.sources import FileResult, SourceProject, Symbol, TargetScan
-
-
-def split_ref(ref: str) -> tuple[str, str | None]:
-    """``"apps/app.py::Web"`` -> ``("apps/app.py", "Web")``; no ``::`` -> name None.
-
-    fal splits the *absolute* path, so any ``::`` in the TOML value splits.
-    """
-    head, sep, tail = ref.partition("::")
-    return (head, tail) if sep else (ref, None)
 
 
 @dataclass
@@ -90,41 +82,24 @@ def environment_owner(app: "App") -> RefTarget | None:
     """
     if not isinstance(app.table.get("ref"), str):
         return None
-    target = ref_target(app)
+    target = app.ref_target
     if target is None or target.symbol is None or target.symbol.path is None:
         return None
     return target if target.kind in ("app", "function") else None
 
 
-def ref_target(app: "App") -> RefTarget | None:
-    """Resolve ``app``'s ``ref`` (None when it has no string ``ref``); memoised per run."""
-    try:  # each rule asks of each app: kept on the app after the first time
-        return app.__dict__["_ref_target"]
-    except KeyError:
-        pass
+def ref_target_of(app: "App") -> RefTarget | None:
+    """Resolve ``app``'s ``ref`` (None when it has no string ``ref``).
+
+    Read it as :attr:`App.ref_target <fallint.model.project.App.ref_target>`
+    (computed once per app); apps with the same ``ref`` share one answer."""
     ref = app.table.get("ref")
     if not isinstance(ref, str):
-        target = None
-    else:
-        project = app.project
-        # hand every ref'd file to the loader at once (it may parse them in parallel)
-        project.memo(("ref", "prefetch"), lambda: project.sources.prefetch(_ref_files(project)))
-        target = project.memo(("ref", "target", ref), lambda: _resolve(project, project.sources, ref))
-    app.__dict__["_ref_target"] = target
-    return target
-
-
-def _ref_files(project: "Project") -> list[Path]:
-    """The existing files the project's apps ``ref``, each once."""
-    paths: dict[Path, None] = {}
-    for app in project.apps:
-        ref = app.table.get("ref")
-        if isinstance(ref, str) and "\x00" not in ref:
-            file_part = split_ref(ref)[0]
-            path = Path(os.path.normpath(os.path.join(project.root, file_part)))
-            if file_part and _kind_of(path) == "file":
-                paths[path] = None
-    return list(paths)
+        return None
+    project = app.project
+    # hand every named file to the loader at once (it may parse them in parallel)
+    project.memo(("ref", "prefetch"), lambda: project.sources.prefetch(project.app_source_files))
+    return project.memo(("ref", "target", ref), lambda: _resolve(project, project.sources, ref))
 
 
 def _resolve(project: "Project", sources: "SourceProject", ref: str) -> RefTarget:
@@ -146,8 +121,8 @@ def _resolve(project: "Project", sources: "SourceProject", ref: str) -> RefTarge
         target.problem = "`ref` has no file path before `::`"
         target.problem_help = f'write `ref = "path/to/file.py::{name}"`'
         return target
-    path = Path(os.path.normpath(os.path.join(project.root, file_part)))
-    if not file_part.endswith(".py") and _kind_of(path) is None:
+    path = project.ref_file(ref)
+    if not file_part.endswith(".py") and path_kind(path) is None:
         target.problem, target.problem_help = _malformed_path(project, file_part, name)
         return target
     target.path = path
@@ -161,7 +136,7 @@ def _resolve(project: "Project", sources: "SourceProject", ref: str) -> RefTarge
     return target
 
 
-def _kind_of(path: Path) -> str | None:
+def path_kind(path: Path) -> str | None:
     """``"file"``, ``"dir"``, ``"other"`` or None (missing); never raises."""
     try:
         mode = os.stat(path).st_mode
@@ -190,7 +165,7 @@ def _malformed_path(project: "Project", file_part: str, name: str | None) -> tup
         if "/" not in file_part and "." in file_part:  # a dotted module name
             candidates.append(file_part.replace(".", "/") + ".py")
     for candidate in candidates:
-        if _kind_of(project.root / candidate) == "file":
+        if path_kind(project.root / candidate) == "file":
             return (
                 f"`ref` must name a Python file; `{file_part}` does not exist",
                 f'did you mean `ref = "{candidate}{suffix}"`?',
@@ -232,6 +207,7 @@ def _what_it_is(sources: "SourceProject", symbol: "Symbol", binding: Any = None)
     """A phrase for a symbol that is certainly neither a fal.App nor a fal.function
     (``"a pydantic model"``); None when that is not certain.  ``binding`` is the
     module's own binding of the name, when it has one."""
+    # imported on first use: libcst, only apps with Python files need it
     from fallint.formats.python import ImportEntry
 
     if symbol.kind == "module" or (isinstance(binding, ImportEntry) and binding.attr is None):

@@ -26,7 +26,7 @@ virtualenv backend):
 So the rules here report, for the apps where fal uses the list: what ``uv``
 refuses before resolving (:data:`fallint.formats.requirements.PARSE_TIME_KINDS`),
 what makes the install fail later, what fal itself refuses (local paths), and
-what is accepted but almost certainly wrong. :func:`requirements_of` analyses
+what is accepted but almost certainly wrong. :func:`requirements_of` (``app.requirements``) analyses
 an app once (memoised per run) and every rule reads the same result. The
 shape rule applies to every app."""
 
@@ -84,9 +84,7 @@ def _function_takes_toml_requirements(app: "App") -> bool:
     """The ``ref`` target is a ``@fal.function(...)`` whose options lack
     ``requirements`` (so fal merges the TOML list in). ``serve=...`` makes fal
     add its own requirements first: then the TOML list is ignored too."""
-    from fallint.model.ref_target import ref_target
-
-    target = ref_target(app)
+    target = app.ref_target
     if target is None or target.kind != "function" or target.symbol is None or target.symbol.path is None:
         return False
     sources = app.project.sources
@@ -104,7 +102,6 @@ def shape_ok(value) -> bool:
 @dataclass(eq=False)
 class Layer:
     """One install layer: the flat list, or one inner list of a list of lists."""
-
     #: key path (below the app) of the list holding the strings
     path: tuple
     strings: list[str]
@@ -117,7 +114,6 @@ class Layer:
 @dataclass(eq=False)
 class AppRequirements:
     """One app's ``requirements`` as fal and uv read them (see :func:`requirements_of`)."""
-
     app: "App"
     #: :data:`USE_UV` or :data:`USE_LOCAL`
     use: str
@@ -194,33 +190,30 @@ def context_dir(app: "App") -> Path:
 def requirements_of(app: "App") -> AppRequirements | None:
     """The app's analysed ``requirements`` when fal uses them (see
     :func:`toml_requirements_use`) and their shape is one fal accepts; else None."""
-
-    def compute() -> AppRequirements | None:
-        value = app.table.get(KEY)
-        ctx = app.table.get("requirements_context_dir")
-        if not isinstance(value, list) or not value or not shape_ok(value):
-            return None
-        if ctx is not None and not isinstance(ctx, str):
-            return None  # fal raises (FAL004)
-        use = toml_requirements_use(app)
-        if use is None:
-            return None
-        base = context_dir(app)
-        reqs = AppRequirements(app, use, base)
-        if all(isinstance(x, str) for x in value):
-            reqs.layers.append(Layer((KEY,), list(value), _analysis(app, value, base)))
-        else:
-            for i, inner in enumerate(value):
-                if inner:  # isolate skips an empty layer
-                    reqs.layers.append(Layer((KEY, i), list(inner), _analysis(app, inner, base)))
-        return reqs
-
-    return app.project.memo(("requirements", app.key), compute)
+    value = app.table.get(KEY)
+    ctx = app.table.get("requirements_context_dir")
+    if not isinstance(value, list) or not value or not shape_ok(value):
+        return None
+    if ctx is not None and not isinstance(ctx, str):
+        return None  # fal raises (FAL004)
+    use = toml_requirements_use(app)
+    if use is None:
+        return None
+    base = context_dir(app)
+    reqs = AppRequirements(app, use, base)
+    if all(isinstance(x, str) for x in value):
+        reqs.layers.append(Layer((KEY,), list(value), _analysis(app, value, base)))
+    else:
+        for i, inner in enumerate(value):
+            if inner:  # isolate skips an empty layer
+                reqs.layers.append(Layer((KEY, i), list(inner), _analysis(app, inner, base)))
+    return reqs
 
 
 def _analysis(app: "App", items: list, base: Path) -> "LayerAnalysis":
     """``analyze_layer(items, base)``, shared by the apps of a project with the
     same layer (monorepos repeat theirs; the analysis is immutable)."""
+    # imported on first use: costly to import, only apps with requirements need it
     from fallint.formats.requirements import analyze_layer
 
     known = app.project.known_pyprojects
@@ -232,6 +225,7 @@ def _analysis(app: "App", items: list, base: Path) -> "LayerAnalysis":
 def _hidden_problems(layer: Layer) -> frozenset:
     """Problems that only follow from a reported ``suspicious-option``: the
     element the user meant as that option's value is read as a requirement."""
+    # imported on first use: costly to import, only apps with requirements need it
     from fallint.formats.requirements import option_spec
 
     hidden = []

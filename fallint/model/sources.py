@@ -68,49 +68,26 @@ from fallint.loading.files import (
     read_text,
     real_path,
 )
+from fallint.model.fal import (
+    APP_FILES_SETTINGS,
+    ATTRIBUTE_SETTINGS,
+    BASE_HOST_KWARGS,
+    DIRECT_SETTINGS,
+    FAL_ALIASES,
+    FAL_APP_CLASSES,
+    FAL_FUNCTION,
+    FAL_SCAN_EXCLUDED,
+    FAL_STAR_EXPORTS,
+    FAL_WRAP_APP,
+    NON_SETTING_KEYWORDS,
+    NOT_NONE_SETTINGS,
+    ROUTE_DECORATORS,
+)
 from fallint.model.layout import Layout, ModuleLocation, SourceRoot, find_in_roots
 from fallint.util.records import dataclass, field, replace
 
 MAX_SOURCE_BYTES = 5 * 1024 * 1024
 
-# -- what fal 1.83.0 defines ------------------------------------------------
-
-#: other public spellings of fal names -> the canonical spelling used below
-FAL_ALIASES = {
-    "fal.app.App": "fal.App",
-    "fal.wma.sdk.FalApp": "fal.App",
-    "fal.wma.sdk.App": "fal.wma.App",
-    "fal.isolated": "fal.function",
-    "fal.api.function": "fal.function",
-    "fal.api.api.function": "fal.function",
-    "fal.app.fal_function": "fal.function",
-    "fal.app.wrap_app": "fal.wrap_app",
-    "fal.app.endpoint": "fal.endpoint",
-    "fal.wma.sdk.endpoint": "fal.endpoint",
-    "fal.app.realtime": "fal.realtime",
-    "fal.realtime.realtime": "fal.realtime",
-}
-#: fal's own fal.App subclasses: canonical name -> routes (method, path) they define
-FAL_APP_CLASSES: dict[str, tuple[tuple[str, str], ...]] = {
-    "fal.App": (),
-    "fal.wma.App": (("start_session", "/start-session"),),
-    "fal.wma.app.RealtimeApp": (
-        ("start_session", "/session"),
-        ("session_heartbeat", "/session/heartbeat"),
-        ("close_session", "/session/close"),
-    ),
-}
-#: skipped by fal's scan of a module without ``::Name`` even when imported into it
-FAL_SCAN_EXCLUDED = frozenset({"fal.App", "fal.wma.App"})
-FAL_FUNCTION = "fal.function"
-FAL_WRAP_APP = "fal.wrap_app"
-ROUTE_DECORATORS = frozenset({"fal.endpoint", "fal.realtime"})
-#: ``from fal import *`` brings these (fal.__all__)
-FAL_STAR_EXPORTS = frozenset({
-    "function", "cached", "App", "endpoint", "realtime", "HealthCheck", "BillingComponents",
-    "BillingDeclaration", "FalServerlessKeyCredentials", "sync_dir", "__version__",
-    "version_tuple", "ContainerImage",
-})
 #: top-level packages that cannot define fal.App subclasses (fal's own
 #: dependencies, and large libraries that do not depend on fal)
 NOT_FAL_PACKAGES = frozenset({
@@ -122,29 +99,6 @@ NOT_FAL_PACKAGES = frozenset({
 })
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins", "typing", "abc"}
 _BUILTINS = frozenset(dir(builtins))
-
-# -- fal.App host settings (App.__init_subclass__ / wrap_app / _utils) -------
-
-#: passed to fal.function(...) straight from the class attribute; a class
-#: keyword of the same name makes fal raise TypeError ("multiple values")
-DIRECT_SETTINGS = {"machine_type": "S", "num_gpus": None, "regions": None}
-#: copied into host_kwargs only when not None
-NOT_NONE_SETTINGS = frozenset({
-    "request_timeout", "request_start_timeout", "startup_timeout", "metrics_port",
-    "min_concurrency", "max_concurrency", "concurrency_buffer", "concurrency_buffer_perc",
-    "scaling_delay", "max_multiplexing", "kind", "image", "skip_retry_conditions",
-    "retry_config", "termination_grace_period_seconds", "secrets", "data_mounts",
-    "requirements_context_dir",
-})
-APP_FILES_SETTINGS = frozenset({"app_files", "app_files_ignore", "app_files_context_dir"})
-#: keys of fal.App.host_kwargs: a body attribute of that name is a setting
-BASE_HOST_KWARGS = frozenset({"_scheduler", "_scheduler_options", "resolver", "keep_alive"})
-ATTRIBUTE_SETTINGS = (
-    frozenset(DIRECT_SETTINGS) | NOT_NONE_SETTINGS | APP_FILES_SETTINGS | {"requirements"}
-)
-#: class keywords that are not host settings
-NON_SETTING_KEYWORDS = frozenset({"name", "metaclass"})
-
 
 # --------------------------------------------------------------------------
 # Loading files
@@ -398,7 +352,7 @@ def _parse_in_workers(jobs: list[_Job], loader: Callable, cache: Any, workers: i
 def _picklable(value: Any) -> bool:
     """Can ``value`` be sent to a worker?  Checked up front: a task that fails
     to pickle inside the executor can leave its shutdown waiting forever."""
-    import pickle
+    import pickle  # parallel parsing only
 
     try:
         pickle.dumps(value)
@@ -415,7 +369,7 @@ def _executor(workers: int) -> Any:
     if _POOL.get("workers") == workers:
         return _POOL["executor"]
     shutdown_workers()
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor  # parallel parsing only
 
     executor = ProcessPoolExecutor(max_workers=workers, mp_context=_start_method())
     _POOL.update(workers=workers, executor=executor)
@@ -426,8 +380,8 @@ def _start_method() -> Any:
     """``fork`` where it is safe and cheapest (Linux, no other thread that
     could hold a lock while forking; workers then share what the main process
     has imported), else ``forkserver`` (preloading libcst once), else ``spawn``."""
-    import multiprocessing
-    import threading
+    import multiprocessing  # parallel parsing only
+    import threading  # parallel parsing only
 
     methods = multiprocessing.get_all_start_methods()
     if sys.platform.startswith("linux") and "fork" in methods and threading.active_count() == 1:

@@ -64,6 +64,7 @@ __all__ = [
     "get_rule",
     "resolve_selector",
     "Related",
+    "OncePerFile",
 ]
 
 CODE_RE = re.compile(r"^FAL\d{3}$")
@@ -217,6 +218,25 @@ class Rule:
         return f"{cls.code.lower()}-{cls.name}"
 
 
+class OncePerFile:
+    """Reporting in a file several apps share (a Python file, a Dockerfile):
+    each diagnostic (position and message) once, owned by the first app
+    checked.  A rule makes one per :meth:`Rule.check_project` call."""
+
+    __slots__ = ("_seen",)
+
+    def __init__(self) -> None:
+        self._seen: set[tuple[Location, str]] = set()
+
+    def first(self, location: Location, message: str) -> bool:
+        """True the first time ``message`` is reported at ``location``."""
+        key = (location, message)
+        if key in self._seen:
+            return False
+        self._seen.add(key)
+        return True
+
+
 _REGISTRY: dict[str, type[Rule]] = {}
 _BY_NAME: dict[str, type[Rule]] = {}
 _LOADED = False
@@ -243,7 +263,7 @@ def _load() -> None:
     global _LOADED
     if not _LOADED:
         _LOADED = True
-        from fallint.rules import load_all
+        from fallint.rules import load_all  # cycle: every rule module imports this one
 
         load_all()
 

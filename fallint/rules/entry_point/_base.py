@@ -9,14 +9,14 @@ from fallint.rules.registry import Rule
 if TYPE_CHECKING:  # pragma: no cover
     from fallint.diagnostics import Diagnostic
     from fallint.model.project import App
-from fallint.model.entry_point import KEY, EntryPoint, entry_point_of
+from fallint.model.entry_point import KEY, EntryPoint
 
 
-class _EntryPointRule(Rule):
+class EntryPointRule(Rule):
     """Base: runs :meth:`check_entry_point` for each app with a string ``python_entry_point``."""
 
     def check_app(self, app: "App") -> Iterator["Diagnostic"]:
-        ep = entry_point_of(app)
+        ep = app.entry_point
         if ep is not None:
             yield from self.check_entry_point(app, ep)
 

@@ -11,12 +11,12 @@ from fallint.util.text import code
 if TYPE_CHECKING:  # pragma: no cover
     from fallint.model.project import App
     from fallint.model.sources import Symbol
-from fallint.model.entry_point import EntryPoint, entry_point_of
+from fallint.model.entry_point import EntryPoint
 
-__all__ = ["EntryPoint", "entry_point_of"]
+__all__ = ["EntryPoint"]
 
 
-def _requirements_related(app: "App", paths: list[tuple], message: str) -> list[Related]:
+def requirements_related(app: "App", paths: list[tuple], message: str) -> list[Related]:
     """A note at the first of ``paths`` (requirement entries of ``app``)."""
     return [Related(app.span(*path), message) for path in paths[:1]]
 
@@ -52,7 +52,7 @@ class TextGen(fal.App):
 SRC = {"src/textgen/__init__.py": INIT_PY, "src/textgen/serve.py": SERVE_PY}
 
 
-def _definition(symbol: "Symbol") -> list[Related]:
+def definition_related(symbol: "Symbol") -> list[Related]:
     if symbol.path is None or not symbol.line:
         return []
     return [Related(Location.point(Path(symbol.path), symbol.line, symbol.column, len(symbol.name)),

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from fallint.rules.entry_point._base import _EntryPointRule
-from fallint.rules.entry_point._common import PYPROJECT, SRC, _definition
+from fallint.rules.entry_point._base import EntryPointRule
+from fallint.rules.entry_point._common import PYPROJECT, SRC, definition_related
 from fallint.rules.registry import ERROR, Example, register
 from fallint.util.text import code
 
 
 @register
-class EntryPointAppWithoutRoutes(_EntryPointRule):
+class EntryPointAppWithoutRoutes(EntryPointRule):
     code = "FAL209"
     name = "entry-point-app-without-routes"
     severity = ERROR
@@ -53,5 +53,5 @@ class EntryPointAppWithoutRoutes(_EntryPointRule):
             "symbol",
             f"fal.App {code(ep.symbol)} serves no route: fal raises while building its metadata on the worker",
             help='decorate a method with `@fal.endpoint("/")`',
-            related=_definition(symbol),
+            related=definition_related(symbol),
         )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from fallint.model.entry_point import EntryPoint, _dotted_ok
-from fallint.rules.entry_point._base import _EntryPointRule
+from fallint.model.entry_point import EntryPoint, dotted_ok
+from fallint.rules.entry_point._base import EntryPointRule
 from fallint.rules.entry_point._common import PYPROJECT, SRC
 from fallint.rules.registry import ERROR, Example, register
 
@@ -27,7 +27,7 @@ def suggest_value(ep: EntryPoint) -> str | None:
         module = _module_for_path(ep, module)
     module = module.replace("-", "_")
     fixed = f"{module}:{symbol}"
-    if not (_dotted_ok(module) and _dotted_ok(symbol)) or fixed == ep.value:
+    if not (dotted_ok(module) and dotted_ok(symbol)) or fixed == ep.value:
         return None
     return fixed
 
@@ -54,7 +54,7 @@ def _module_for_path(ep: EntryPoint, path_text: str) -> str:
 
 
 @register
-class EntryPointFormat(_EntryPointRule):
+class EntryPointFormat(EntryPointRule):
     code = "FAL201"
     name = "entry-point-format"
     severity = ERROR

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Iterator
 
 from fallint.model.entry_point import EntryPoint
-from fallint.rules.entry_point._base import _EntryPointRule
+from fallint.rules.entry_point._base import EntryPointRule
 from fallint.rules.entry_point._common import PYPROJECT, SRC
 from fallint.rules.registry import ERROR, Example, register
 from fallint.util.suggest import did_you_mean
@@ -25,11 +24,7 @@ def _looked_in_entries(ep: EntryPoint) -> Iterator[tuple[Path, str]]:
     """``(directory, name)`` of everything in the directories searched for
     the first missing part of the module."""
     for directory in ep.location.looked_in:
-        try:
-            names = sorted(os.listdir(directory))
-        except OSError:
-            continue
-        for name in names:
+        for name in sorted(ep.project.files.listdir(directory)):
             yield Path(directory), name
 
 
@@ -55,7 +50,7 @@ def _module_candidates(ep: EntryPoint) -> list[str]:
 
 
 @register
-class EntryPointModuleNotFound(_EntryPointRule):
+class EntryPointModuleNotFound(EntryPointRule):
     code = "FAL205"
     name = "entry-point-module-not-found"
     severity = ERROR

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fallint.rules.entry_point._base import _EntryPointRule
+from fallint.rules.entry_point._base import EntryPointRule
 from fallint.rules.entry_point._common import PYPROJECT, SERVE_PY
 from fallint.rules.registry import ERROR, Example, register
 from fallint.util.text import code
@@ -18,7 +18,7 @@ _PACKAGING_FIX = {
 
 
 @register
-class EntryPointModuleNotPackaged(_EntryPointRule):
+class EntryPointModuleNotPackaged(EntryPointRule):
     code = "FAL206"
     name = "entry-point-module-not-packaged"
     severity = ERROR

@@ -10,12 +10,12 @@ from fallint.util.text import code
 if TYPE_CHECKING:  # pragma: no cover
     from fallint.model.sources import Symbol
 from fallint.model.entry_point import EntryPoint
-from fallint.rules.entry_point._base import _EntryPointRule
-from fallint.rules.entry_point._common import PYPROJECT, SERVE_PY, SRC, _definition
+from fallint.rules.entry_point._base import EntryPointRule
+from fallint.rules.entry_point._common import PYPROJECT, SERVE_PY, SRC, definition_related
 
 
 @register
-class EntryPointNotFalApp(_EntryPointRule):
+class EntryPointNotFalApp(EntryPointRule):
     code = "FAL208"
     name = "entry-point-not-fal-app"
     severity = ERROR
@@ -73,7 +73,7 @@ class EntryPointNotFalApp(_EntryPointRule):
             "symbol",
             f"{code(ep.symbol)} {reason}: the worker can only serve a fal.App subclass or a fal function",
             help="point at the fal.App subclass, or decorate the function with `@fal.function(...)`",
-            related=_definition(symbol),
+            related=definition_related(symbol),
         )
 
     @staticmethod

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from fallint.model.entry_point import EntryPoint
-from fallint.rules.entry_point._base import _EntryPointRule
+from fallint.rules.entry_point._base import EntryPointRule
 from fallint.rules.entry_point._common import (
     INIT_PY,
     PYPROJECT,
     SERVE_PY,
-    _requirements_related,
+    requirements_related,
 )
 from fallint.rules.registry import ERROR, Example, register
 
@@ -30,7 +30,7 @@ def _build_fix(ep: EntryPoint) -> str:
 
 
 @register
-class EntryPointProjectBuildFails(_EntryPointRule):
+class EntryPointProjectBuildFails(EntryPointRule):
     code = "FAL204"
     name = "entry-point-project-build-fails"
     severity = ERROR
@@ -90,5 +90,5 @@ class EntryPointProjectBuildFails(_EntryPointRule):
             "value",
             message,
             help=_build_fix(ep),
-            related=_requirements_related(app, ep.requirements.this_project, "this entry installs the project"),
+            related=requirements_related(app, ep.requirements.this_project, "this entry installs the project"),
         )

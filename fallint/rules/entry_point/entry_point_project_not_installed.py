@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from fallint.diagnostics import Related
-from fallint.rules.entry_point._base import _EntryPointRule
+from fallint.rules.entry_point._base import EntryPointRule
 from fallint.rules.entry_point._common import PYPROJECT, SRC
 from fallint.rules.registry import ERROR, Example, register
 from fallint.util.text import code
 
 
 @register
-class EntryPointProjectNotInstalled(_EntryPointRule):
+class EntryPointProjectNotInstalled(EntryPointRule):
     code = "FAL202"
     name = "entry-point-project-not-installed"
     severity = ERROR

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from fallint.rules.entry_point._base import _EntryPointRule
+from fallint.rules.entry_point._base import EntryPointRule
 from fallint.rules.entry_point._common import (
     INIT_PY,
     PYPROJECT,
     SERVE_PY,
     SRC,
-    _requirements_related,
+    requirements_related,
 )
 from fallint.rules.registry import ERROR, Example, register
 
 
 @register
-class EntryPointProjectUnnamed(_EntryPointRule):
+class EntryPointProjectUnnamed(EntryPointRule):
     code = "FAL203"
     name = "entry-point-project-unnamed"
     severity = ERROR
@@ -60,5 +60,5 @@ class EntryPointProjectUnnamed(_EntryPointRule):
             "fal cannot build this project for the worker: pyproject.toml has no `[project]` `name` "
             "(fal raises `[project].name is missing or empty`)",
             help='add `[project]` with `name = "..."` and `version = "..."` to pyproject.toml',
-            related=_requirements_related(app, ep.requirements.this_project, "this entry installs the project"),
+            related=requirements_related(app, ep.requirements.this_project, "this entry installs the project"),
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fallint.diagnostics import Location, Related
-from fallint.rules.entry_point._base import _EntryPointRule
+from fallint.rules.entry_point._base import EntryPointRule
 from fallint.rules.entry_point._common import PYPROJECT, SRC
 from fallint.rules.registry import ERROR, Example, register
 from fallint.util.suggest import did_you_mean
@@ -13,7 +13,7 @@ from fallint.util.text import code
 
 
 @register
-class EntryPointSymbolNotFound(_EntryPointRule):
+class EntryPointSymbolNotFound(EntryPointRule):
     code = "FAL207"
     name = "entry-point-symbol-not-found"
     severity = ERROR

@@ -46,5 +46,8 @@ class InvalidConfig(Rule):
     ]
 
     def check_project(self, project):
-        for p in project.config.problems:
+        problems = list(project.config.problems)
+        if project.selection is not None:  # the selectors that name no rule (see fallint.engine.selection)
+            problems += project.selection.problems
+        for p in problems:
             yield self.at_key(project, p.keypath, p.message, part=p.part, help=p.help)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fallint.diagnostics import Location
-from fallint.rules.registry import WARNING, Example, Rule, register
+from fallint.rules.registry import WARNING, Example, Rule, iter_codes, register
 
 
 @register
@@ -43,8 +43,6 @@ class UnusedSuppression(Rule):
     def check_project(self, project):
         if project.app_filter is not None:
             return
-        from fallint.rules.registry import iter_codes
-
         everything = set(iter_codes())
         enabled = project.selection.enabled if project.selection is not None else everything
         for s in project.suppressions:

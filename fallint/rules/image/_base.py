@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterable
 
 from fallint.diagnostics import Diagnostic, Location
-from fallint.rules.registry import Rule
+from fallint.rules.registry import OncePerFile, Rule
 
 if TYPE_CHECKING:  # pragma: no cover
     from fallint.model.project import Project
-from fallint.model.build import Build, build_of, image_is_built
+from fallint.model.build import Build, image_is_built
 
 
-class _BuildRule(Rule):
+class BuildRule(Rule):
     """A rule about an app's Dockerfile build (``check_build``).
 
     A diagnostic inside a Dockerfile (not the pyproject) that an earlier app
@@ -24,18 +24,14 @@ class _BuildRule(Rule):
     needs_build = True
 
     def check_project(self, project: "Project") -> Iterable[Diagnostic]:
-        seen: set[tuple] = set()
+        once = OncePerFile()
         for app in project.apps:
-            build = build_of(app)
+            build = app.build
             if build is None or (self.needs_build and not image_is_built(app)):
                 continue
             for diag in self.check_build(build):
-                if diag.location.path != project.pyproject_path:
-                    key = (diag.location, diag.message)
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                yield diag
+                if diag.location.path == project.pyproject_path or once.first(diag.location, diag.message):
+                    yield diag
 
     def check_build(self, build: Build) -> Iterable[Diagnostic]:
         return ()

@@ -9,12 +9,12 @@ if TYPE_CHECKING:  # pragma: no cover
         Dockerfile,
     )
     from fallint.model.project import Project
-from fallint.model.build import Build, build_of, string_offset_location
+from fallint.model.build import Build, string_offset_location
 
-__all__ = ["Build", "build_of", "string_offset_location"]
+__all__ = ["Build", "string_offset_location"]
 
 
-def _standard_syntax(df: "Dockerfile") -> bool:
+def standard_syntax(df: "Dockerfile") -> bool:
     """True unless a ``# syntax=`` directive selects a non-Docker frontend
     (whose grammar fallint does not know)."""
     directive = df.directives.get("syntax")
@@ -27,10 +27,10 @@ def _standard_syntax(df: "Dockerfile") -> bool:
     return value.startswith("docker/dockerfile")
 
 
-def _dockerignore_builds(project: "Project") -> list[Build]:
-    return [b for b in (build_of(app) for app in project.apps) if b is not None and b.text is not None]
+def dockerignore_builds(project: "Project") -> list[Build]:
+    return [b for b in (app.build for app in project.apps) if b is not None and b.text is not None]
 
 
-def _literal(value: Any) -> bool:
+def is_literal_secret(value: Any) -> bool:
     """A string that is not a ``$NAME`` reference to a fal secret."""
     return isinstance(value, str) and not (value.startswith("$") and len(value) > 1)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
+from fallint.loading.files import is_dir
 from fallint.rules.registry import WARNING, Example, Rule, register
 from fallint.util.suggest import did_you_mean
 from fallint.util.text import code
@@ -13,7 +13,6 @@ from fallint.util.text import code
 if TYPE_CHECKING:  # pragma: no cover
     from fallint.diagnostics import Diagnostic
     from fallint.model.project import App
-from fallint.model.app_files import app_files_of
 
 
 @register
@@ -53,7 +52,7 @@ class AppFilesContextDirInvalid(Rule):
     ]
 
     def check_app(self, app: "App") -> Iterator["Diagnostic"]:
-        files = app_files_of(app)
+        files = app.app_files
         if files is None or files.origin != "context_dir" or files.base_ok:
             return
         value = app.table["app_files_context_dir"]
@@ -65,10 +64,7 @@ class AppFilesContextDirInvalid(Rule):
             message = f"app_files_context_dir {code(value)} does not exist"
             root = app.project.root
             parent = Path(value).parent
-            try:
-                names = [n for n in os.listdir(root / parent) if (root / parent / n).is_dir()]
-            except OSError:
-                names = []
+            names = [n for n in app.project.files.listdir(root / parent) if is_dir(root / parent / n)]
             close = did_you_mean(Path(value).name, names)
             help = (
                 f"did you mean {code((parent / close).as_posix())}?"

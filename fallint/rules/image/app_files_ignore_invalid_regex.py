@@ -11,7 +11,7 @@ from fallint.util.text import code
 if TYPE_CHECKING:  # pragma: no cover
     from fallint.diagnostics import Diagnostic
     from fallint.model.project import App
-from fallint.model.app_files import _compile
+from fallint.model.app_files import compile_ignore_pattern
 
 
 @register
@@ -58,7 +58,7 @@ class AppFilesIgnoreInvalidRegex(Rule):
         for index, pattern in enumerate(patterns):
             if not isinstance(pattern, str):
                 continue
-            _, error = _compile(pattern)
+            _, error = compile_ignore_pattern(pattern)
             if error is None:
                 continue
             pos = error.pos if isinstance(error.pos, int) else None

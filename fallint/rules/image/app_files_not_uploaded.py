@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING, Iterator
 
 from fallint.rules.registry import WARNING, Example, Rule, register
@@ -12,7 +11,7 @@ from fallint.util.text import code
 if TYPE_CHECKING:  # pragma: no cover
     from fallint.diagnostics import Diagnostic
     from fallint.model.project import App
-from fallint.model.app_files import AppFiles, app_files_of
+from fallint.model.app_files import AppFiles
 
 _WILDCARDS = frozenset("*?[")
 
@@ -59,7 +58,7 @@ class AppFilesNotUploaded(Rule):
     ]
 
     def check_app(self, app: "App") -> Iterator["Diagnostic"]:
-        files = app_files_of(app)
+        files = app.app_files
         if files is None or not files.base_ok or files.upload is None or files.upload.truncated:
             return
         for index, (entry, result) in enumerate(zip(files.entries, files.upload.sources)):
@@ -108,10 +107,7 @@ def _missing_help(files: AppFiles, entry: str) -> str:
         )
     if files.base is not None:
         parent, _, name = entry.rstrip("/").rpartition("/")
-        try:
-            names = os.listdir(files.base / parent) if name else []
-        except OSError:
-            names = []
+        names = files.app.project.files.listdir(files.base / parent) if name else []
         close = did_you_mean(name, names)
         if close:
             return f"did you mean {code((parent + '/' if parent else '') + close)}?"

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
-from fallint.model.build import fal_error_text
+from fallint.model.copy_analysis import fal_error_text
 from fallint.rules.registry import ERROR, Example, Rule, register
 from fallint.util.text import code
 
 if TYPE_CHECKING:  # pragma: no cover
     from fallint.diagnostics import Diagnostic
     from fallint.model.project import App
-from fallint.model.app_files import app_files_of
 
 
 @register
@@ -54,7 +53,7 @@ class AppFilesUploadFails(Rule):
     ]
 
     def check_app(self, app: "App") -> Iterator["Diagnostic"]:
-        files = app_files_of(app)
+        files = app.app_files
         if files is None or files.upload is None:
             return
         for index, (entry, result) in enumerate(zip(files.entries, files.upload.sources)):

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Iterator
 
 from fallint.diagnostics import Diagnostic, Related
-from fallint.model.build import Build, reachable_stages
-from fallint.rules.image._base import _BuildRule
+from fallint.model.build import Build
+from fallint.model.copy_analysis import reachable_stages
+from fallint.rules.image._base import BuildRule
 from fallint.rules.registry import WARNING, Example, register
 
 
 @register
-class BuildArgMissing(_BuildRule):
+class BuildArgMissing(BuildRule):
     code = "FAL420"
     name = "build-arg-missing"
     severity = WARNING

@@ -6,14 +6,14 @@ from typing import Iterator
 
 from fallint.diagnostics import Diagnostic
 from fallint.model.build import Build
-from fallint.rules.image._base import _BuildRule
+from fallint.rules.image._base import BuildRule
 from fallint.rules.registry import WARNING, Example, register
 from fallint.util.suggest import did_you_mean
 from fallint.util.text import code
 
 
 @register
-class BuildArgNotDeclared(_BuildRule):
+class BuildArgNotDeclared(BuildRule):
     code = "FAL419"
     name = "build-arg-not-declared"
     severity = WARNING

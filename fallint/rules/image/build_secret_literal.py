@@ -9,7 +9,7 @@ from fallint.rules.registry import WARNING, Example, Rule, register
 
 if TYPE_CHECKING:  # pragma: no cover
     from fallint.model.project import App
-from fallint.rules.image._common import _literal
+from fallint.rules.image._common import is_literal_secret
 
 
 @register
@@ -52,7 +52,7 @@ class BuildSecretLiteral(Rule):
         if not isinstance(secrets, dict):
             return
         for name, value in secrets.items():
-            if _literal(value):
+            if is_literal_secret(value):
                 yield self.at(
                     app,
                     ("image", "secrets", name),

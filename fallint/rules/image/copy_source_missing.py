@@ -6,12 +6,12 @@ from typing import Iterator
 
 from fallint.diagnostics import Diagnostic
 from fallint.model.build import Build
-from fallint.rules.image._base import _BuildRule
+from fallint.rules.image._base import BuildRule
 from fallint.rules.registry import ERROR, Example, register
 
 
 @register
-class CopySourceMissing(_BuildRule):
+class CopySourceMissing(BuildRule):
     code = "FAL414"
     name = "copy-source-missing"
     severity = ERROR

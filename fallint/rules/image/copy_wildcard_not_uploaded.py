@@ -6,12 +6,12 @@ from typing import Iterator
 
 from fallint.diagnostics import Diagnostic
 from fallint.model.build import Build
-from fallint.rules.image._base import _BuildRule
+from fallint.rules.image._base import BuildRule
 from fallint.rules.registry import WARNING, Example, register
 
 
 @register
-class CopyWildcardNotUploaded(_BuildRule):
+class CopyWildcardNotUploaded(BuildRule):
     code = "FAL415"
     name = "copy-wildcard-not-uploaded"
     severity = WARNING

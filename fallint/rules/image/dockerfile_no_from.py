@@ -6,13 +6,13 @@ from typing import Iterator
 
 from fallint.diagnostics import Diagnostic
 from fallint.model.build import Build
-from fallint.rules.image._base import _BuildRule
-from fallint.rules.image._common import _standard_syntax
+from fallint.rules.image._base import BuildRule
+from fallint.rules.image._common import standard_syntax
 from fallint.rules.registry import ERROR, Example, register
 
 
 @register
-class DockerfileNoFrom(_BuildRule):
+class DockerfileNoFrom(BuildRule):
     code = "FAL411"
     name = "dockerfile-no-from"
     severity = ERROR
@@ -42,7 +42,7 @@ class DockerfileNoFrom(_BuildRule):
 
     def check_build(self, build: Build) -> Iterator[Diagnostic]:
         df = build.dockerfile
-        if df is None or df.stages or not _standard_syntax(df):
+        if df is None or df.stages or not standard_syntax(df):
             return
         if df.instructions:
             first = df.instructions[0]

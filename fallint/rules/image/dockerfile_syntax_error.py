@@ -6,14 +6,14 @@ from typing import Iterator
 
 from fallint.diagnostics import Diagnostic
 from fallint.model.build import Build
-from fallint.rules.image._base import _BuildRule
-from fallint.rules.image._common import _standard_syntax
+from fallint.rules.image._base import BuildRule
+from fallint.rules.image._common import standard_syntax
 from fallint.rules.registry import ERROR, Example, register
 from fallint.util.suggest import did_you_mean
 
 
 @register
-class DockerfileSyntaxError(_BuildRule):
+class DockerfileSyntaxError(BuildRule):
     code = "FAL412"
     name = "dockerfile-syntax-error"
     severity = ERROR
@@ -50,10 +50,11 @@ class DockerfileSyntaxError(_BuildRule):
     ]
 
     def check_build(self, build: Build) -> Iterator[Diagnostic]:
+        # imported on first use: costly to import, only Dockerfile apps need it
         from fallint.formats.dockerfile import INSTRUCTIONS
 
         df = build.dockerfile
-        if df is None or not _standard_syntax(df):
+        if df is None or not standard_syntax(df):
             return
         for problem in df.errors:
             if problem.kind == "no-instructions" or (problem.kind == "no-stage" and not df.stages):

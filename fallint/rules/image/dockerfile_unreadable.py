@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Iterator
 
 from fallint.diagnostics import Diagnostic
+from fallint.loading.files import is_file
 from fallint.model.build import Build
-from fallint.rules.image._base import _BuildRule
+from fallint.rules.image._base import BuildRule
 from fallint.rules.registry import ERROR, Example, register
 from fallint.util.suggest import did_you_mean
 from fallint.util.text import code
 
 
 @register
-class DockerfileUnreadable(_BuildRule):
+class DockerfileUnreadable(BuildRule):
     code = "FAL410"
     needs_build = False  # fal opens the Dockerfile while loading the app
     name = "dockerfile-unreadable"
@@ -107,10 +107,7 @@ class DockerfileUnreadable(_BuildRule):
 
 def _suggest_dockerfile(build: Build) -> str | None:
     parent = build.path.parent
-    try:
-        names = [n for n in os.listdir(parent) if (parent / n).is_file()]
-    except OSError:
-        return None
+    names = [n for n in build.project.files.listdir(parent) if is_file(parent / n)]
     close = did_you_mean(build.path.name, names)
     if close is None:
         return None

@@ -6,13 +6,13 @@ from typing import Iterator
 
 from fallint.diagnostics import Diagnostic
 from fallint.model.build import Build
-from fallint.rules.image._base import _BuildRule
-from fallint.rules.image._common import _standard_syntax
+from fallint.rules.image._base import BuildRule
+from fallint.rules.image._common import standard_syntax
 from fallint.rules.registry import WARNING, Example, register
 
 
 @register
-class DockerfileWarning(_BuildRule):
+class DockerfileWarning(BuildRule):
     code = "FAL413"
     name = "dockerfile-warning"
     severity = WARNING
@@ -46,7 +46,7 @@ class DockerfileWarning(_BuildRule):
 
     def check_build(self, build: Build) -> Iterator[Diagnostic]:
         df = build.dockerfile
-        if df is None or not _standard_syntax(df):
+        if df is None or not standard_syntax(df):
             return
         for problem in df.warnings:
             yield self.in_dockerfile(

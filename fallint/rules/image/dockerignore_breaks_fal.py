@@ -10,7 +10,7 @@ from fallint.util.text import code
 
 if TYPE_CHECKING:  # pragma: no cover
     from fallint.model.project import Project
-from fallint.rules.image._common import _dockerignore_builds
+from fallint.rules.image._common import dockerignore_builds
 
 
 @register
@@ -53,7 +53,7 @@ class DockerignoreBreaksFal(Rule):
     ]
 
     def check_project(self, project: "Project") -> Iterator[Diagnostic]:
-        builds = _dockerignore_builds(project)
+        builds = dockerignore_builds(project)
         if not builds:
             return
         build = builds[0]

@@ -11,7 +11,7 @@ from fallint.util.text import code
 if TYPE_CHECKING:  # pragma: no cover
     from fallint.model.project import Project
 from fallint.model.build import image_is_built
-from fallint.rules.image._common import _dockerignore_builds
+from fallint.rules.image._common import dockerignore_builds
 
 
 @register
@@ -60,7 +60,7 @@ class DockerignoreFalDiffers(Rule):
 
     def check_project(self, project: "Project") -> Iterator[Diagnostic]:
         # how fal reads the patterns matters only where it uploads a build context
-        builds = [b for b in _dockerignore_builds(project) if image_is_built(b.app)]
+        builds = [b for b in dockerignore_builds(project) if image_is_built(b.app)]
         if not builds:
             return
         build = builds[0]

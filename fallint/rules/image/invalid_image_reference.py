@@ -48,6 +48,7 @@ class InvalidImageReference(Rule):
         value = app.get("image", "image")
         if not isinstance(value, str) or not value.strip():
             return  # not a string: FAL004; blank: FAL014
+        # imported on first use: only apps with image.image need it
         from fallint.formats.imageref import parse_image_reference
 
         problem = parse_image_reference(value).problem

@@ -9,7 +9,7 @@ from fallint.rules.registry import WARNING, Example, Rule, register
 
 if TYPE_CHECKING:  # pragma: no cover
     from fallint.model.project import App
-from fallint.rules.image._common import _literal
+from fallint.rules.image._common import is_literal_secret
 
 
 @register
@@ -50,7 +50,7 @@ class RegistryPasswordLiteral(Rule):
         if not isinstance(registries, dict):
             return
         for registry, entry in registries.items():
-            if isinstance(entry, dict) and _literal(entry.get("password")):
+            if isinstance(entry, dict) and is_literal_secret(entry.get("password")):
                 yield self.at(
                     app,
                     ("image", "registries", registry, "password"),

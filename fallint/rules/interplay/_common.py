@@ -9,14 +9,13 @@ from typing import TYPE_CHECKING, Any
 from fallint.diagnostics import Location, Related
 from fallint.model.ref_target import (
     RefTarget,
-    ref_target,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
     from fallint.model.project import App
 
 
-def _toml(value: Any) -> str:
+def toml_text(value: Any) -> str:
     """A TOML value as the user wrote it (near enough), for messages."""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -27,12 +26,12 @@ def _toml(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _same(literal: bool, value: Any, toml_value: Any) -> bool:
+def same_value(literal: bool, value: Any, toml_value: Any) -> bool:
     """Does the code's literal value equal the TOML value (nothing is lost)?"""
     return literal and value == toml_value and type(value) is type(toml_value)
 
 
-def _decorator_keywords(app: "App", target: RefTarget) -> dict:
+def decorator_keywords(app: "App", target: RefTarget) -> dict:
     """The keywords of the ``@fal.function(...)`` (or ``fal.function(...)(f)``) a
     function target is built with; empty for anything else (``fal.wrap_app``)."""
     if target.kind != "function" or target.symbol is None:
@@ -44,18 +43,18 @@ def _decorator_keywords(app: "App", target: RefTarget) -> dict:
     return decorator.keywords
 
 
-def _value_related(path: Path, value: Any, message: str) -> Related:
+def value_related(path: Path, value: Any, message: str) -> Related:
     return Related(Location.point(Path(path), value.line, value.column, len(value.source.split("\n")[0])), message)
 
 
-def _setting_related(setting: Any) -> Related:
+def setting_related(setting: Any) -> Related:
     where = f"`{setting.class_name}` sets `{setting.name}` here"
     return Related(Location.point(setting.path, setting.line, setting.column, len(setting.name)), where)
 
 
-def _target(app: "App") -> RefTarget | None:
+def known_target(app: "App") -> RefTarget | None:
     """The app's resolved ``ref`` target, when fal's choice of it is known."""
-    target = ref_target(app)
+    target = app.ref_target
     if target is None or target.symbol is None or target.symbol.path is None:
         return None
     return target

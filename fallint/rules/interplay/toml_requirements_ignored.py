@@ -10,12 +10,12 @@ from fallint.model.ref_target import (
     symbol_location,
 )
 from fallint.rules.interplay._common import (
-    _decorator_keywords,
-    _same,
-    _setting_related,
-    _target,
-    _toml,
-    _value_related,
+    decorator_keywords,
+    same_value,
+    setting_related,
+    known_target,
+    toml_text,
+    value_related,
 )
 from fallint.rules.registry import WARNING, Example, Rule, register
 
@@ -86,28 +86,28 @@ class TomlRequirementsIgnored(Rule):
     def check_app(self, app):
         if "requirements" not in app.table:
             return
-        target = _target(app)
+        target = known_target(app)
         if target is None:
             return
         value = app.table["requirements"]
         name = target.symbol.name
         if target.is_app:
             setting = app.project.sources.class_settings(target.symbol).get("requirements")
-            if setting is not None and _same(setting.literal, setting.value, value):
+            if setting is not None and same_value(setting.literal, setting.value, value):
                 return
             if setting is None:
                 what = f"class `{name}` sets none, so none of these are installed"
                 related = [Related(symbol_location(target.symbol), f"`{name}` has no `requirements`")]
             else:
                 what = f"fal installs class `{name}`'s `requirements = {_short(setting.source)}`"
-                related = [_setting_related(setting)]
-            help = f"move these requirements into the class: `requirements = {_toml(value)}` in `{name}`"
+                related = [setting_related(setting)]
+            help = f"move these requirements into the class: `requirements = {toml_text(value)}` in `{name}`"
         else:
-            keyword = _decorator_keywords(app, target).get("requirements")
-            if keyword is None or _same(keyword.literal, keyword.value, value):
+            keyword = decorator_keywords(app, target).get("requirements")
+            if keyword is None or same_value(keyword.literal, keyword.value, value):
                 return
             what = f"`{name}`'s `fal.function(...)` passes `requirements={_short(keyword.source)}`, which fal uses"
-            related = [_value_related(target.symbol.path, keyword, "`requirements` is passed here")]
+            related = [value_related(target.symbol.path, keyword, "`requirements` is passed here")]
             help = "keep the requirements in one place: the `fal.function(...)` arguments"
         yield self.at(
             app,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Iterable
 
 from fallint.diagnostics import Location, Related
+from fallint.model.fal import HOST_KEYS
 from fallint.model.ref_target import (
     RefTarget,
 )
@@ -16,43 +17,12 @@ from fallint.rules.registry import WARNING, Example, Rule, register
 if TYPE_CHECKING:  # pragma: no cover
     from fallint.model.project import App
 from fallint.rules.interplay._common import (
-    _decorator_keywords,
-    _same,
-    _setting_related,
-    _target,
-    _toml,
-    _value_related,
-)
-
-#: TOML keys that fal 1.83.0 puts into the host options (``cli/_utils.py``),
-#: under the same name as the class attribute / class keyword / decorator keyword
-HOST_KEYS = (
-    "machine_type",
-    "num_gpus",
-    "regions",
-    "keep_alive",
-    "min_concurrency",
-    "max_concurrency",
-    "max_multiplexing",
-    "concurrency_buffer",
-    "concurrency_buffer_perc",
-    "scaling_delay",
-    "request_timeout",
-    "request_start_timeout",
-    "startup_timeout",
-    "termination_grace_period_seconds",
-    "metrics_port",
-    "private_logs",
-    "secrets",
-    "data_mounts",
-    "skip_retry_conditions",
-    "retry_config",
-    "app_files",
-    "app_files_ignore",
-    "app_files_context_dir",
-    "requirements_context_dir",
-    "_scheduler",
-    "_scheduler_options",
+    decorator_keywords,
+    same_value,
+    setting_related,
+    known_target,
+    toml_text,
+    value_related,
 )
 
 
@@ -184,7 +154,7 @@ class TomlSettingIgnored(Rule):
     ]
 
     def check_app(self, app):
-        target = _target(app)
+        target = known_target(app)
         if target is None:
             return
         if target.is_app:
@@ -203,17 +173,17 @@ class TomlSettingIgnored(Rule):
             value = app.table[key]
             setting = settings.get(key)
             if setting is not None and setting.overrides_toml is True:
-                if _same(setting.literal, setting.value, value):
+                if same_value(setting.literal, setting.value, value):
                     continue
                 inherited = f" (inherited from `{setting.class_name}`)" if setting.inherited else ""
                 yield self.at(
                     app,
                     (key,),
-                    f"`{key} = {_toml(value)}` is ignored: class `{cls}` sets "
+                    f"`{key} = {toml_text(value)}` is ignored: class `{cls}` sets "
                     f"{_setting_text(setting)}{inherited}, which fal uses instead",
                     part="key",
                     help=f"remove `{key}` here, or remove it from the class so this value applies",
-                    related=[_setting_related(setting)],
+                    related=[setting_related(setting)],
                 )
             elif key == "app_files_ignore" and files is not None and files.overrides_toml is True:
                 yield self.at(
@@ -223,7 +193,7 @@ class TomlSettingIgnored(Rule):
                     f"the class's `app_files_ignore` (fal's default when the class sets none)",
                     part="key",
                     help="set `app_files_ignore` on the class, next to its `app_files`",
-                    related=[_setting_related(files)],
+                    related=[setting_related(files)],
                 )
         if "health_check" in app.table:
             checks = [r for r in sources.routes(target.symbol) or [] if r.health_check and r.path is not None]
@@ -241,19 +211,19 @@ class TomlSettingIgnored(Rule):
                 )
 
     def _function_keywords(self, app: "App", target: RefTarget) -> Iterable:
-        keywords = _decorator_keywords(app, target)
+        keywords = decorator_keywords(app, target)
         for key in HOST_KEYS:
             if key not in app.table or key not in keywords:
                 continue
             value = keywords[key]
-            if _same(value.literal, value.value, app.table[key]):
+            if same_value(value.literal, value.value, app.table[key]):
                 continue
             yield self.at(
                 app,
                 (key,),
-                f"`{key} = {_toml(app.table[key])}` is ignored: `{target.symbol.name}`'s "
+                f"`{key} = {toml_text(app.table[key])}` is ignored: `{target.symbol.name}`'s "
                 f"`fal.function(...)` passes `{key}={_short(value.source)}`, which fal uses instead",
                 part="key",
                 help=f"remove `{key}` here, or from the `fal.function(...)` arguments",
-                related=[_value_related(target.symbol.path, value, f"`{key}` is passed here")],
+                related=[value_related(target.symbol.path, value, f"`{key}` is passed here")],
             )

@@ -16,7 +16,6 @@ if TYPE_CHECKING:  # pragma: no cover
 from fallint.model.ref_target import (
     RefTarget,
     class_ancestry,
-    ref_target,
     rel,
     short,
     split_ref,
@@ -24,7 +23,7 @@ from fallint.model.ref_target import (
 )
 from fallint.rules.ref._base import RefRule
 
-__all__ = ["RefRule", "RefTarget", "ref_target", "split_ref", "class_ancestry", "symbol_location", "rel", "short"]
+__all__ = ["RefRule", "RefTarget", "split_ref", "class_ancestry", "symbol_location", "rel", "short"]
 
 
 #: directories never searched for "did you mean" files
@@ -37,11 +36,11 @@ _MAX_SUGGEST_FILES = 20000
 _MAX_GREP_BYTES = 1024 * 1024
 
 
-def _ref_related(app: "App", message: str = "the `ref` in pyproject.toml") -> Related:
+def ref_related(app: "App", message: str = "the `ref` in pyproject.toml") -> Related:
     return Related(app.span("ref"), message)
 
 
-def _project_py_files(project: "Project") -> list[str]:
+def project_py_files(project: "Project") -> list[str]:
     """The project's ``.py`` files (relative, ``/``-separated), skipping hidden
     directories, virtualenvs and caches; memoised per run."""
     return project.memo(("ref", "py-files"), lambda: _walk_py_files(str(project.root)))
@@ -63,12 +62,12 @@ def _walk_py_files(root: str) -> list[str]:
     return found
 
 
-def _files_defining(project: "Project", name: str, exclude: Path | None = None) -> list[str]:
+def files_defining(project: "Project", name: str, exclude: Path | None = None) -> list[str]:
     """Project ``.py`` files with a top-level ``class Name`` / ``def Name`` (a text
     search: nothing is parsed for a suggestion)."""
     pattern = re.compile(rf"^(?:class|def|async\s+def)\s+{re.escape(name)}\b", re.M)
     hits = []
-    for relpath in _project_py_files(project):
+    for relpath in project_py_files(project):
         path = project.root / relpath
         if exclude is not None and os.path.abspath(path) == os.path.abspath(exclude):
             continue
@@ -103,7 +102,7 @@ def _top_level_statement(lines: list[str], line: int, keyword: str) -> int | Non
     return start
 
 
-_WEB = textwrap.dedent('''
+WEB_APP_PY = textwrap.dedent('''
     import fal
 
 
@@ -114,9 +113,9 @@ _WEB = textwrap.dedent('''
     ''').lstrip("\n")
 
 
-def _misapplied_fal_functions(sources: "SourceProject", path: Path) -> list:
+def misapplied_fal_functions(sources: "SourceProject", path: Path) -> list:
     """Module-level functions carrying ``@fal.function`` that is bare or not outermost."""
-    from fallint.model.sources import Symbol
+    from fallint.model.sources import Symbol  # imported on first use: libcst, only apps with Python files need it
 
     index = sources.index(path)
     found = []
@@ -128,7 +127,7 @@ def _misapplied_fal_functions(sources: "SourceProject", path: Path) -> list:
     return found
 
 
-def _top_level_imports(app: "App", target: RefTarget) -> list[tuple[int, Any]]:
+def top_level_imports(app: "App", target: RefTarget) -> list[tuple[int, Any]]:
     """Unconditional top-level import statements of the ref'd file, one per
     statement: ``(line, entry)`` with the first name the statement binds
     (memoised per file: apps share ref files and two rules ask)."""
@@ -151,14 +150,14 @@ def _find_top_level_imports(app: "App", target: RefTarget) -> list[tuple[int, An
     return sorted(found.items(), key=lambda item: item[0])
 
 
-def _statement_location(app: "App", path: Path, line: int) -> Location:
+def statement_location(app: "App", path: Path, line: int) -> Location:
     """The text of the statement at ``line`` (to its end or 80 characters)."""
     text = app.project.read(path).lines()[line - 1] if line >= 1 else ""
     stripped = text.split("#", 1)[0].rstrip()
     return Location(path, line, 1, line, max(2, len(stripped) + 1))
 
 
-def _import_text(entry: Any) -> str:
+def import_text(entry: Any) -> str:
     dots = "." * getattr(entry, "level", 0)
     if not hasattr(entry, "attr"):  # a star import
         return f"from {dots}{entry.module} import *"
@@ -167,7 +166,7 @@ def _import_text(entry: Any) -> str:
     return f"from {dots}{entry.module} import {entry.attr}"
 
 
-def _dotted_dir(project: "Project", path: Path) -> str | None:
+def dotted_dir(project: "Project", path: Path) -> str | None:
     """``apps/sub/web.py`` -> ``apps.sub`` (None when not importable as a name)."""
     parent = rel(project, Path(path).parent)
     if parent in ("", "."):

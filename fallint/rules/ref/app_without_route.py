@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fallint.model.ref_target import symbol_location
 from fallint.rules.ref._base import RefRule
-from fallint.rules.ref._common import _ref_related
+from fallint.rules.ref._common import ref_related
 from fallint.rules.registry import ERROR, Example, register
 
 
@@ -72,5 +72,5 @@ class AppWithoutRoute(RefRule):
             loc,
             f"fal.App class `{target.symbol.name}` has no endpoint: fal cannot deploy it",
             help='decorate the method that serves requests with `@fal.endpoint("/")`',
-            related=[_ref_related(app, f"app `{app.key}` deploys this class")],
+            related=[ref_related(app, f"app `{app.key}` deploys this class")],
         )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fallint.diagnostics import Location
 from fallint.rules.ref._base import RefRule
-from fallint.rules.ref._common import _misapplied_fal_functions, _ref_related
+from fallint.rules.ref._common import misapplied_fal_functions, ref_related
 from fallint.rules.registry import ERROR, Example, register
 
 
@@ -70,7 +70,7 @@ class BareFalFunction(RefRule):
         if target.symbol is not None and target.symbol.path is not None:
             paths.append(Path(target.symbol.path))
         for path in dict.fromkeys(paths):
-            for entry, decorator in _misapplied_fal_functions(sources, path):
+            for entry, decorator in misapplied_fal_functions(sources, path):
                 name = decorator.name or "fal.function"
                 if not decorator.called:
                     message = (f"`@{name}` without parentheses makes fal fail when it runs the file "
@@ -85,5 +85,5 @@ class BareFalFunction(RefRule):
                     Location.point(path, decorator.line, decorator.column, len(name)),
                     message,
                     help=help,
-                    related=[_ref_related(app, f"app `{app.key}` runs this file")],
+                    related=[ref_related(app, f"app `{app.key}` runs this file")],
                 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fallint.diagnostics import Location, Related
 from fallint.rules.ref._base import RefRule
-from fallint.rules.ref._common import _WEB
+from fallint.rules.ref._common import WEB_APP_PY
 from fallint.rules.registry import ERROR, Example, register
 
 
@@ -50,7 +50,7 @@ class ClassAppFilesWithImage(RefRule):
             image = { dockerfile = "Dockerfile" }
             ''',
             files={"Dockerfile": "FROM python:3.11-slim\nCOPY assets /app/assets\n", "assets/x.txt": "x\n",
-                   "app.py": _WEB},
+                   "app.py": WEB_APP_PY},
         )
     ]
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from fallint.model.fal import DIRECT_SETTINGS
+
 from pathlib import Path
 
 from fallint.diagnostics import Location
 from fallint.model.ref_target import class_ancestry, short
 from fallint.rules.ref._base import RefRule
-from fallint.rules.ref._common import _ref_related
+from fallint.rules.ref._common import ref_related
 from fallint.rules.registry import ERROR, Example, register
 
 
@@ -69,8 +71,6 @@ class ClassKeywordConflict(RefRule):
     def check_target(self, app, target):
         if not target.is_app:
             return
-        from fallint.model.sources import DIRECT_SETTINGS
-
         for symbol, entry in class_ancestry(app.project.sources, target.symbol):
             for keyword, value in entry.keywords.items():
                 if keyword not in DIRECT_SETTINGS:
@@ -82,5 +82,5 @@ class ClassKeywordConflict(RefRule):
                     f"class keyword `{keyword}=` makes fal fail with a TypeError "
                     f"(\"got multiple values for keyword argument '{keyword}'\")",
                     help=f"set it in the class body instead: `{keyword} = {short(value.source)}`",
-                    related=[_ref_related(app, f"app `{app.key}` deploys `{target.symbol.name}`")],
+                    related=[ref_related(app, f"app `{app.key}` deploys `{target.symbol.name}`")],
                 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fallint.rules.ref._base import RefRule
-from fallint.rules.ref._common import _WEB
+from fallint.rules.ref._common import WEB_APP_PY
 from fallint.rules.registry import ERROR, Example, register
 
 
@@ -29,7 +29,7 @@ class InvalidRef(RefRule):
             [tool.fal.apps.web]
             ref = "app.py:Web"
             ''',
-            files={"app.py": _WEB},
+            files={"app.py": WEB_APP_PY},
             expect=["2:7"],
         ),
         Example(
@@ -43,7 +43,7 @@ class InvalidRef(RefRule):
             [tool.fal.apps.empty]
             ref = ""
             ''',
-            files={"apps/web.py": _WEB, "app.py": _WEB},
+            files={"apps/web.py": WEB_APP_PY, "app.py": WEB_APP_PY},
             expect=["2:7", "5:7", "8:7"],
             title="a module name, an empty name, an empty ref",
         ),
@@ -54,14 +54,14 @@ class InvalidRef(RefRule):
             [tool.fal.apps.web]
             ref = "app.py::Web"
             ''',
-            files={"app.py": _WEB},
+            files={"app.py": WEB_APP_PY},
         ),
         Example(
             '''
             [tool.fal.apps.web]
             ref = "apps/web::Web"
             ''',
-            files={"apps/web": _WEB},
+            files={"apps/web": WEB_APP_PY},
             title="fal runs a file without the .py suffix too",
         ),
     ]

@@ -12,7 +12,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from fallint.model.sources import Symbol
 from fallint.model.ref_target import RefTarget, symbol_location
 from fallint.rules.ref._base import RefRule
-from fallint.rules.ref._common import _WEB
+from fallint.rules.ref._common import WEB_APP_PY
 
 
 @register
@@ -34,7 +34,7 @@ class RefAmbiguousTarget(RefRule):
             [tool.fal.apps.web]
             ref = "app.py"
             ''',
-            files={"app.py": _WEB + "\n\nclass Admin(Web):\n    pass\n"},
+            files={"app.py": WEB_APP_PY + "\n\nclass Admin(Web):\n    pass\n"},
             expect=["2:7"],
         )
     ]
@@ -44,7 +44,7 @@ class RefAmbiguousTarget(RefRule):
             [tool.fal.apps.web]
             ref = "app.py::Web"
             ''',
-            files={"app.py": _WEB + "\n\nclass Admin(Web):\n    pass\n"},
+            files={"app.py": WEB_APP_PY + "\n\nclass Admin(Web):\n    pass\n"},
         )
     ]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fallint.rules.ref._base import RefRule
-from fallint.rules.ref._common import _WEB, _files_defining, _project_py_files
+from fallint.rules.ref._common import WEB_APP_PY, files_defining, project_py_files
 from fallint.rules.registry import ERROR, Example, register
 from fallint.util.suggest import did_you_mean
 
@@ -27,7 +27,7 @@ class RefFileNotFound(RefRule):
             [tool.fal.apps.web]
             ref = "apps/imagegen.py::ImageGen"
             ''',
-            files={"apps/image_gen.py": _WEB.replace("Web", "ImageGen")},
+            files={"apps/image_gen.py": WEB_APP_PY.replace("Web", "ImageGen")},
             expect=["2:7"],
         )
     ]
@@ -37,7 +37,7 @@ class RefFileNotFound(RefRule):
             [tool.fal.apps.web]
             ref = "apps/image_gen.py::ImageGen"
             ''',
-            files={"apps/image_gen.py": _WEB.replace("Web", "ImageGen")},
+            files={"apps/image_gen.py": WEB_APP_PY.replace("Web", "ImageGen")},
         )
     ]
 
@@ -47,12 +47,12 @@ class RefFileNotFound(RefRule):
         project = app.project
         hint = None
         if target.name:
-            defining = _files_defining(project, target.name)
+            defining = files_defining(project, target.name)
             if len(defining) == 1:
                 hint = f"`{target.name}` is defined in `{defining[0]}`: " \
                        f'did you mean `ref = "{defining[0]}::{target.name}"`?'
         if hint is None:
-            similar = did_you_mean(target.file_part, _project_py_files(project))
+            similar = did_you_mean(target.file_part, project_py_files(project))
             if similar:
                 suffix = f"::{target.name}" if target.name is not None else ""
                 hint = f'did you mean `ref = "{similar}{suffix}"`?'

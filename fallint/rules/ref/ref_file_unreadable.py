@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
 from fallint.diagnostics import Location, Related
 from fallint.rules.ref._base import RefRule
-from fallint.rules.ref._common import _WEB
+from fallint.rules.ref._common import WEB_APP_PY
 from fallint.rules.registry import ERROR, Example, register
 
 
@@ -34,7 +32,7 @@ class RefFileUnreadable(RefRule):
             [tool.fal.apps.web]
             ref = "apps::Web"
             ''',
-            files={"apps/web.py": _WEB},
+            files={"apps/web.py": WEB_APP_PY},
             expect=["2:7"],
         ),
         Example(
@@ -53,14 +51,14 @@ class RefFileUnreadable(RefRule):
             [tool.fal.apps.web]
             ref = "apps/web.py::Web"
             ''',
-            files={"apps/web.py": _WEB},
+            files={"apps/web.py": WEB_APP_PY},
         ),
         Example(
             '''
             [tool.fal.apps.web]
             ref = "app.py::Web"
             ''',
-            files={"app.py": b"# -*- coding: latin-1 -*-\n# caf\xe9\n" + _WEB.encode()},
+            files={"app.py": b"# -*- coding: latin-1 -*-\n# caf\xe9\n" + WEB_APP_PY.encode()},
             title="a declared encoding",
         ),
     ]
@@ -72,7 +70,7 @@ class RefFileUnreadable(RefRule):
         related = []
         if result.error == "directory":
             hint = None
-            pys = sorted(p for p in _safe_listdir(target.path) if p.endswith(".py"))
+            pys = sorted(p for p in app.project.files.listdir(target.path) if p.endswith(".py"))
             if len(pys) == 1:
                 suffix = f"::{target.name}" if target.name is not None else ""
                 hint = f'did you mean `ref = "{target.file_part.rstrip("/")}/{pys[0]}{suffix}"`?'
@@ -84,10 +82,3 @@ class RefFileUnreadable(RefRule):
             message = f"`{target.file_part}` {result.message}: fal cannot run it"
             hint = "save the file as UTF-8 text" if result.error == "not-utf8" else None
         yield self.at(app, ("ref",), message, help=hint, related=related)
-
-
-def _safe_listdir(path: Path) -> list[str]:
-    try:
-        return os.listdir(path)
-    except OSError:
-        return []

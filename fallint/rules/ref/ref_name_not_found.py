@@ -11,7 +11,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from fallint.model.sources import SourceProject
 from fallint.model.ref_target import RefTarget
 from fallint.rules.ref._base import RefRule
-from fallint.rules.ref._common import _WEB, _files_defining
+from fallint.rules.ref._common import WEB_APP_PY, files_defining
 
 
 def _star_imports_known(sources: "SourceProject", target: RefTarget) -> bool:
@@ -41,7 +41,7 @@ class RefNameNotFound(RefRule):
             [tool.fal.apps.web]
             ref = "app.py::Website"
             ''',
-            files={"app.py": _WEB},
+            files={"app.py": WEB_APP_PY},
             expect=["2:7"],
         )
     ]
@@ -51,7 +51,7 @@ class RefNameNotFound(RefRule):
             [tool.fal.apps.web]
             ref = "main.py::Web"
             ''',
-            files={"main.py": "from service import Web\n", "service.py": _WEB},
+            files={"main.py": "from service import Web\n", "service.py": WEB_APP_PY},
             title="an imported class is a module-level name too",
         )
     ]
@@ -69,7 +69,7 @@ class RefNameNotFound(RefRule):
         if hint:
             help = f'did you mean `ref = "{target.file_part}::{hint}"`?'
         else:
-            elsewhere = _files_defining(app.project, target.name, exclude=target.path)
+            elsewhere = files_defining(app.project, target.name, exclude=target.path)
             help = (f'`{target.name}` is defined in `{elsewhere[0]}`: did you mean '
                     f'`ref = "{elsewhere[0]}::{target.name}"`?') if len(elsewhere) == 1 else None
         yield self.at(

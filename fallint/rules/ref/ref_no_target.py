@@ -12,7 +12,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from fallint.model.project import Project
 from fallint.model.ref_target import RefTarget
 from fallint.rules.ref._base import RefRule
-from fallint.rules.ref._common import _WEB, _misapplied_fal_functions, _project_py_files
+from fallint.rules.ref._common import WEB_APP_PY, misapplied_fal_functions, project_py_files
 
 
 @register
@@ -34,7 +34,7 @@ class RefNoTarget(RefRule):
             ref = "models.py"
             ''',
             files={"models.py": "from pydantic import BaseModel\n\n\nclass Prompt(BaseModel):\n    text: str\n",
-                   "app.py": _WEB},
+                   "app.py": WEB_APP_PY},
             expect=["2:7"],
         )
     ]
@@ -44,7 +44,7 @@ class RefNoTarget(RefRule):
             [tool.fal.apps.web]
             ref = "app.py"
             ''',
-            files={"app.py": _WEB},
+            files={"app.py": WEB_APP_PY},
         )
     ]
 
@@ -56,7 +56,7 @@ class RefNoTarget(RefRule):
         index = target.index
         if any(sources.lookup(target.path, n) is None for n in index.names()):
             return  # a name from an import fallint cannot follow might be the app
-        if _misapplied_fal_functions(sources, target.path):
+        if misapplied_fal_functions(sources, target.path):
             return  # FAL111 / a decorator order problem is the real cause
         others = [p for p in _files_defining_app_hint(app.project, target)]
         help = f'did you mean `ref = "{others[0]}"`?' if len(others) == 1 else \
@@ -74,7 +74,7 @@ _APP_CLASS_RE = re.compile(r"^class\s+\w+\s*\([^)]*\bApp\b", re.M)
 
 def _files_defining_app_hint(project: "Project", target: RefTarget) -> Iterator[str]:
     """Other project files that textually look like they define a fal.App (for a hint)."""
-    for relpath in _project_py_files(project):
+    for relpath in project_py_files(project):
         path = project.root / relpath
         if os.path.abspath(path) == os.path.abspath(target.path):
             continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from fallint.rules.ref._base import RefRule
-from fallint.rules.ref._common import _WEB
+from fallint.rules.ref._common import WEB_APP_PY
 from fallint.rules.registry import WARNING, Example, register
 
 
@@ -37,14 +37,14 @@ class RefOutsideProject(RefRule):
             [tool.fal.apps.web]
             ref = "app.py::Web"
             ''',
-            files={"app.py": _WEB},
+            files={"app.py": WEB_APP_PY},
         ),
         Example(
             '''
             [tool.fal.apps.web]
             ref = "apps/../app.py::Web"
             ''',
-            files={"app.py": _WEB},
+            files={"app.py": WEB_APP_PY},
             title="`..` that stays inside the project",
         ),
     ]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from fallint.rules.ref._base import RefRule
 from fallint.rules.ref._common import (
-    _WEB,
-    _dotted_dir,
-    _import_text,
-    _ref_related,
-    _statement_location,
-    _top_level_imports,
+    WEB_APP_PY,
+    dotted_dir,
+    import_text,
+    ref_related,
+    statement_location,
+    top_level_imports,
 )
 from fallint.rules.registry import ERROR, Example, register
 
@@ -36,7 +36,7 @@ class RefRelativeImport(RefRule):
             ref = "apps/web.py::Web"
             ''',
             files={"apps/__init__.py": "", "apps/helpers.py": "GREETING = 'hi'\n",
-                   "apps/web.py": "from .helpers import GREETING\n" + _WEB},
+                   "apps/web.py": "from .helpers import GREETING\n" + WEB_APP_PY},
             expect=["apps/web.py:1:1"],
         )
     ]
@@ -49,7 +49,7 @@ class RefRelativeImport(RefRule):
             files={"apps/__init__.py": "", "apps/helpers.py": "GREETING = 'hi'\n",
                    "apps/web.py": "from apps.helpers import GREETING\n"
                                   "try:\n    from .helpers import GREETING\nexcept ImportError:\n    pass\n"
-                                  + _WEB},
+                                  + WEB_APP_PY},
             title="absolute, or guarded by try/except",
         )
     ]
@@ -60,20 +60,20 @@ class RefRelativeImport(RefRule):
             return
         if not any(e.level > 0 for e in index.imports) and not any(s.level > 0 for s in index.star_imports):
             return
-        package = _dotted_dir(app.project, target.path)
-        for line, entry in _top_level_imports(app, target):
+        package = dotted_dir(app.project, target.path)
+        for line, entry in top_level_imports(app, target):
             if entry.level <= 0:
                 continue
-            statement = _import_text(entry)
+            statement = import_text(entry)
             help = "import from the project root (fal puts its working directory on sys.path)"
             if package is not None and entry.level == 1:
                 absolute = ".".join(p for p in (package, entry.module) if p)
                 help = f"use an absolute import: `{statement.replace('from ' + '.' + entry.module, 'from ' + absolute, 1)}`"
             yield from self.in_python(
                 app,
-                _statement_location(app, target.path, line),
+                statement_location(app, target.path, line),
                 f"`{statement}` fails when fal runs `{target.file_part}` as a script "
                 f"(\"attempted relative import with no known parent package\")",
                 help=help,
-                related=[_ref_related(app, f"app `{app.key}` runs this file")],
+                related=[ref_related(app, f"app `{app.key}` runs this file")],
             )

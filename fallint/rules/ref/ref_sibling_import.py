@@ -6,15 +6,15 @@ import os
 import sys
 from pathlib import Path
 
-from fallint.model.ref_target import _kind_of, rel
+from fallint.model.ref_target import path_kind, rel
 from fallint.rules.ref._base import RefRule
 from fallint.rules.ref._common import (
-    _WEB,
-    _dotted_dir,
-    _import_text,
-    _ref_related,
-    _statement_location,
-    _top_level_imports,
+    WEB_APP_PY,
+    dotted_dir,
+    import_text,
+    ref_related,
+    statement_location,
+    top_level_imports,
 )
 from fallint.rules.registry import WARNING, Example, register
 
@@ -44,7 +44,7 @@ class RefSiblingImport(RefRule):
             ref = "apps/web.py::Web"
             ''',
             files={"apps/helpers.py": "GREETING = 'hi'\n",
-                   "apps/web.py": "from helpers import GREETING\n" + _WEB},
+                   "apps/web.py": "from helpers import GREETING\n" + WEB_APP_PY},
             expect=["apps/web.py:1:1"],
         )
     ]
@@ -55,7 +55,7 @@ class RefSiblingImport(RefRule):
             ref = "apps/web.py::Web"
             ''',
             files={"apps/helpers.py": "GREETING = 'hi'\n",
-                   "apps/web.py": "from apps.helpers import GREETING\n" + _WEB},
+                   "apps/web.py": "from apps.helpers import GREETING\n" + WEB_APP_PY},
         )
     ]
 
@@ -77,7 +77,7 @@ class RefSiblingImport(RefRule):
             def look() -> bool:
                 if sources.module_file(top).path is not None:
                     return False
-                return _kind_of(directory / f"{top}.py") == "file" or _kind_of(directory / top) == "dir"
+                return path_kind(directory / f"{top}.py") == "file" or path_kind(directory / top) == "dir"
 
             return project.memo(("sibling-module", os.fspath(directory), top), look)
 
@@ -89,8 +89,8 @@ class RefSiblingImport(RefRule):
         text = project.read(target.path).text or ""
         if "sys.path" in text or "addsitedir" in text:
             return
-        package = _dotted_dir(project, target.path)
-        for line, entry in _top_level_imports(app, target):
+        package = dotted_dir(project, target.path)
+        for line, entry in top_level_imports(app, target):
             if entry.level > 0 or not entry.module:
                 continue
             top = entry.module.split(".")[0]
@@ -100,10 +100,10 @@ class RefSiblingImport(RefRule):
             better = f"{package}.{entry.module}" if package else None
             yield from self.in_python(
                 app,
-                _statement_location(app, target.path, line),
+                statement_location(app, target.path, line),
                 f"`{top}` is found only when fal runs from `{where}/`: fal puts its working "
                 f"directory on sys.path, not the directory of `{target.file_part}`",
-                help=(f"import it from the project root: `{_import_text(entry).replace(entry.module, better, 1)}`"
+                help=(f"import it from the project root: `{import_text(entry).replace(entry.module, better, 1)}`"
                       if better else "import it through its package, from the project root"),
-                related=[_ref_related(app, f"app `{app.key}` runs this file")],
+                related=[ref_related(app, f"app `{app.key}` runs this file")],
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fallint.diagnostics import Location
 from fallint.rules.ref._base import RefRule
-from fallint.rules.ref._common import _WEB, _ref_related
+from fallint.rules.ref._common import WEB_APP_PY, ref_related
 from fallint.rules.registry import ERROR, Example, register
 
 
@@ -45,7 +45,7 @@ class RefSyntaxError(RefRule):
             [tool.fal.apps.web]
             ref = "app.py::Web"
             ''',
-            files={"app.py": "type Payload = dict[str, int]\n" + _WEB},
+            files={"app.py": "type Payload = dict[str, int]\n" + WEB_APP_PY},
         )
     ]
 
@@ -57,5 +57,5 @@ class RefSyntaxError(RefRule):
             app,
             Location.point(target.path, result.line or 1, result.column or 1),
             f"invalid Python: {result.message}; fal cannot run `{target.file_part}`",
-            related=[_ref_related(app, f"app `{app.key}` runs this file")],
+            related=[ref_related(app, f"app `{app.key}` runs this file")],
         )

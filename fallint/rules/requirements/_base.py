@@ -16,18 +16,17 @@ from fallint.model.requirement_layers import (
     USE_UV,
     AppRequirements,
     Layer,
-    requirements_of,
 )
 
 
-class _RequirementsRule(Rule):
+class RequirementsRule(Rule):
     """Base: runs :meth:`check_requirements` for each app whose list fal uses."""
 
     #: the uses this rule applies to
     uses: frozenset[str] = frozenset({USE_UV})
 
     def check_app(self, app: "App") -> Iterator["Diagnostic"]:
-        reqs = requirements_of(app)
+        reqs = app.requirements
         if reqs is not None and reqs.use in self.uses:
             yield from self.check_requirements(reqs)
 

@@ -18,18 +18,17 @@ if TYPE_CHECKING:  # pragma: no cover
 from fallint.model.requirement_layers import (
     AppRequirements,
     Layer,
-    requirements_of,
     toml_requirements_use,
 )
 
-__all__ = ["AppRequirements", "Layer", "requirements_of", "toml_requirements_use", "explain_syntax_error"]
+__all__ = ["AppRequirements", "Layer", "toml_requirements_use", "explain_syntax_error"]
 
 
 #: what follows every uv parse-time error in a message
 UV_REFUSES = "uv refuses the whole layer, so the environment build fails"
 
 
-def _help(suggestion: str | None) -> str | None:
+def suggestion_help(suggestion: str | None) -> str | None:
     """A library suggestion (replacement text or a hint) as a help text."""
     if not suggestion:
         return None
@@ -278,7 +277,7 @@ _EXPLAINERS = {
 }
 
 
-def _app(requirements: str, extra: str = "") -> str:
+def entry_point_app_toml(requirements: str, extra: str = "") -> str:
     """An entry-point app (line 3 holds `requirements` when it is one line, line 4 `extra`)."""
     return f'''
         [tool.fal.apps.textgen]
@@ -287,15 +286,15 @@ def _app(requirements: str, extra: str = "") -> str:
         {extra}'''
 
 
-_TOKENIZER = {"libs/tokenizer/pyproject.toml": '[project]\nname = "tokenizer"\nversion = "0.1"\n'}
+TOKENIZER_FILES = {"libs/tokenizer/pyproject.toml": '[project]\nname = "tokenizer"\nversion = "0.1"\n'}
 
 
 #: options whose value names a file uv reads where it runs
-_FILE_OPTIONS = frozenset({"--requirements", "--constraints", "--overrides", "--excludes",
+FILE_OPTIONS = frozenset({"--requirements", "--constraints", "--overrides", "--excludes",
                            "--build-constraints", "--cert", "--config-file"})
 
 
-def _fal_sees_no_project(local: "LocalPath") -> str | None:
+def why_fal_sees_no_project(local: "LocalPath") -> str | None:
     """Why fal refuses to build this directory (``_read_package_name``), or None."""
     if not local.has_pyproject:
         return "it has no `pyproject.toml`"
@@ -306,7 +305,7 @@ def _fal_sees_no_project(local: "LocalPath") -> str | None:
     return None
 
 
-def _locals(reqs: AppRequirements) -> Iterator[tuple[Layer, int, "LocalPath"]]:
+def local_paths(reqs: AppRequirements) -> Iterator[tuple[Layer, int, "LocalPath"]]:
     """Every element fal builds as an sdist: any whole string naming a directory
     (option values included; never a value attached to its option, ``-e.``)."""
     for layer, item in reqs.items():
@@ -314,7 +313,7 @@ def _locals(reqs: AppRequirements) -> Iterator[tuple[Layer, int, "LocalPath"]]:
             yield layer, item.index, item.local
 
 
-def _editable_local(reqs: AppRequirements) -> dict[tuple[int, int], tuple[Layer, "ReqItem"]]:
+def editable_locals(reqs: AppRequirements) -> dict[tuple[int, int], tuple[Layer, "ReqItem"]]:
     """``(id(layer), element index) -> (layer, -e option)`` for ``-e <local directory>``."""
     out = {}
     for layer, item in reqs.items():

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from fallint.rules.registry import ERROR, Example, register
-from fallint.rules.requirements._base import _RequirementsRule
-from fallint.rules.requirements._common import _app
+from fallint.rules.requirements._base import RequirementsRule
+from fallint.rules.requirements._common import entry_point_app_toml
 from fallint.util.text import code
 
 
 @register
-class ConflictingPins(_RequirementsRule):
+class ConflictingPins(RequirementsRule):
     code = "FAL315"
     name = "conflicting-pins"
     severity = ERROR
@@ -23,18 +23,19 @@ class ConflictingPins(_RequirementsRule):
     fix = "Keep the pin you mean and drop (or widen) the other requirement."
     invalid = [
         Example(
-            _app('["torch==2.4.1", "diffusers", "torch==2.5.0"]'),
+            entry_point_app_toml('["torch==2.4.1", "diffusers", "torch==2.5.0"]'),
             expect=["3:46"],
         )
     ]
     valid = [
         Example(
-            _app('''["torch==2.4.1; sys_platform == 'linux'", "torch==2.2.2; sys_platform == 'darwin'"]'''),
+            entry_point_app_toml('''["torch==2.4.1; sys_platform == 'linux'", "torch==2.2.2; sys_platform == 'darwin'"]'''),
             title="pins for different platforms",
         )
     ]
 
     def check_requirements(self, reqs):
+        # imported on first use: costly to import, only apps with requirements need it
         from fallint.formats.requirements import conflicting_pins
 
         for layer in reqs.layers:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fallint.model.requirement_layers import Layer
 from fallint.rules.registry import WARNING, Example, register
-from fallint.rules.requirements._base import _RequirementsRule
-from fallint.rules.requirements._common import _app
+from fallint.rules.requirements._base import RequirementsRule
+from fallint.rules.requirements._common import entry_point_app_toml
 from fallint.util.text import code
 
 
@@ -15,7 +15,7 @@ def _same_extras(layer: Layer, a: int, b: int) -> bool:
 
 
 @register
-class DuplicateRequirement(_RequirementsRule):
+class DuplicateRequirement(RequirementsRule):
     code = "FAL314"
     name = "duplicate-requirement"
     severity = WARNING
@@ -34,18 +34,19 @@ class DuplicateRequirement(_RequirementsRule):
     fix = "Keep one requirement per project, with all its constraints (`numpy>=1.26,<2`)."
     invalid = [
         Example(
-            _app('["numpy>=1.26", "torch==2.4.1", "NumPy<2"]'),
+            entry_point_app_toml('["numpy>=1.26", "torch==2.4.1", "NumPy<2"]'),
             expect=["3:48"],
         )
     ]
     valid = [
         Example(
-            _app('[["numpy>=1.26,<2"], ["numpy==1.26.4"]]'),
+            entry_point_app_toml('[["numpy>=1.26,<2"], ["numpy==1.26.4"]]'),
             title="a later layer may change a pin",
         )
     ]
 
     def check_requirements(self, reqs):
+        # imported on first use: costly to import, only apps with requirements need it
         from fallint.formats.requirements import conflicting_pins, duplicates
 
         for layer in reqs.layers:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from fallint.rules.registry import ERROR, Example, register
-from fallint.rules.requirements._base import _RequirementsRule
-from fallint.rules.requirements._common import _TOKENIZER, _app, _editable_local
+from fallint.rules.requirements._base import RequirementsRule
+from fallint.rules.requirements._common import TOKENIZER_FILES, entry_point_app_toml, editable_locals
 from fallint.util.text import code
 
 
 @register
-class EditableLocalRequirement(_RequirementsRule):
+class EditableLocalRequirement(RequirementsRule):
     code = "FAL313"
     name = "editable-local-requirement"
     severity = ERROR
@@ -22,11 +22,11 @@ class EditableLocalRequirement(_RequirementsRule):
         no source tree to edit.)
     """
     fix = "Drop the `-e`: `requirements = [\".\"]`."
-    invalid = [Example(_app('["-e", "./libs/tokenizer", "torch==2.4.1"]'), files=_TOKENIZER, expect=["3:17"])]
-    valid = [Example(_app('["./libs/tokenizer", "torch==2.4.1"]'), files=_TOKENIZER)]
+    invalid = [Example(entry_point_app_toml('["-e", "./libs/tokenizer", "torch==2.4.1"]'), files=TOKENIZER_FILES, expect=["3:17"])]
+    valid = [Example(entry_point_app_toml('["./libs/tokenizer", "torch==2.4.1"]'), files=TOKENIZER_FILES)]
 
     def check_requirements(self, reqs):
-        for (_, value_index), (layer, item) in _editable_local(reqs).items():
+        for (_, value_index), (layer, item) in editable_locals(reqs).items():
             value = (item.value or "").strip()
             yield self.element(
                 reqs, layer, item.index,

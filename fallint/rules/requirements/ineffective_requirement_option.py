@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from fallint.rules.registry import WARNING, Example, register
-from fallint.rules.requirements._base import _RequirementsRule
-from fallint.rules.requirements._common import _FILE_OPTIONS, _app
+from fallint.rules.requirements._base import RequirementsRule
+from fallint.rules.requirements._common import FILE_OPTIONS, entry_point_app_toml
 
 #: option notes from :mod:`fallint.formats.requirements` that other rules cover
-_NOTES_ELSEWHERE = frozenset({"--editable"}) | _FILE_OPTIONS
+_NOTES_ELSEWHERE = frozenset({"--editable"}) | FILE_OPTIONS
 
 
 @register
-class IneffectiveRequirementOption(_RequirementsRule):
+class IneffectiveRequirementOption(RequirementsRule):
     code = "FAL316"
     name = "ineffective-requirement-option"
     severity = WARNING
@@ -28,17 +28,18 @@ class IneffectiveRequirementOption(_RequirementsRule):
     fix = "Remove the option: fal already installs into the app's own virtual environment."
     invalid = [
         Example(
-            _app('["--target", "/opt/packages", "torch==2.4.1"]'),
+            entry_point_app_toml('["--target", "/opt/packages", "torch==2.4.1"]'),
             expect=["3:17"],
         )
     ]
     valid = [
         Example(
-            _app('["--no-cache", "--compile-bytecode", "torch==2.4.1"]'),
+            entry_point_app_toml('["--no-cache", "--compile-bytecode", "torch==2.4.1"]'),
         )
     ]
 
     def check_requirements(self, reqs):
+        # imported on first use: costly to import, only apps with requirements need it
         from fallint.formats.requirements import option_spec
 
         for layer, item in reqs.items():

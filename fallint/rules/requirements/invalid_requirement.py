@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from fallint.rules.registry import ERROR, Example, register
-from fallint.rules.requirements._base import _RequirementsRule
-from fallint.rules.requirements._common import UV_REFUSES, _app, explain_syntax_error
+from fallint.rules.requirements._base import RequirementsRule
+from fallint.rules.requirements._common import UV_REFUSES, entry_point_app_toml, explain_syntax_error
 from fallint.util.text import code
 
 
 @register
-class InvalidRequirement(_RequirementsRule):
+class InvalidRequirement(RequirementsRule):
     code = "FAL306"
     name = "invalid-requirement"
     severity = ERROR
@@ -26,13 +26,13 @@ class InvalidRequirement(_RequirementsRule):
     fix = "Correct the requirement at the reported column (see the help for the likely fix)."
     invalid = [
         Example(
-            _app('["diffusers>=0.30,,<1", "torch=2.4.1", "transformers; python_version > 3.10"]'),
+            entry_point_app_toml('["diffusers>=0.30,,<1", "torch=2.4.1", "transformers; python_version > 3.10"]'),
             expect=["3:34", "3:46", "3:87"],
         )
     ]
     valid = [
         Example(
-            _app('["diffusers>=0.30,<1", "torch==2.4.1", "transformers; python_version > \'3.10\'"]'),
+            entry_point_app_toml('["diffusers>=0.30,<1", "torch==2.4.1", "transformers; python_version > \'3.10\'"]'),
         )
     ]
 

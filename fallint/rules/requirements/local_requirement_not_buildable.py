@@ -12,27 +12,25 @@ if TYPE_CHECKING:  # pragma: no cover
         LocalPath,
     )
 from fallint.model.requirement_layers import USE_LOCAL, USE_UV, AppRequirements
-from fallint.rules.requirements._base import _RequirementsRule
+from fallint.rules.requirements._base import RequirementsRule
 from fallint.rules.requirements._common import (
-    _TOKENIZER,
-    _app,
-    _fal_sees_no_project,
-    _locals,
+    TOKENIZER_FILES,
+    entry_point_app_toml,
+    why_fal_sees_no_project,
+    local_paths,
 )
 
 
 def _fal203_covers(reqs: AppRequirements, local: "LocalPath") -> bool:
     """FAL203 reports this project's own missing ``[project].name`` on entry-point apps."""
-    from fallint.model.entry_point import entry_point_of
-
     if local.directory != reqs.root or not local.has_pyproject or local.error:
         return False
-    ep = entry_point_of(reqs.app)
+    ep = reqs.app.entry_point
     return ep is not None and ep.resolvable
 
 
 @register
-class LocalRequirementNotBuildable(_RequirementsRule):
+class LocalRequirementNotBuildable(RequirementsRule):
     code = "FAL310"
     name = "local-requirement-not-buildable"
     severity = ERROR
@@ -57,22 +55,22 @@ class LocalRequirementNotBuildable(_RequirementsRule):
     """
     invalid = [
         Example(
-            _app('["./libs/tokenizer"]'),
+            entry_point_app_toml('["./libs/tokenizer"]'),
             files={"libs/tokenizer/setup.py": "from setuptools import setup\nsetup(name='tokenizer')\n"},
             expect=["3:17"],
         )
     ]
     valid = [
         Example(
-            _app('["./libs/tokenizer"]'),
-            files=_TOKENIZER,
+            entry_point_app_toml('["./libs/tokenizer"]'),
+            files=TOKENIZER_FILES,
         )
     ]
     uses = frozenset({USE_UV, USE_LOCAL})
 
     def check_requirements(self, reqs):
-        for layer, index, local in _locals(reqs):
-            why = _fal_sees_no_project(local)
+        for layer, index, local in local_paths(reqs):
+            why = why_fal_sees_no_project(local)
             if why is None or _fal203_covers(reqs, local):
                 continue
             text = layer.strings[index].strip()

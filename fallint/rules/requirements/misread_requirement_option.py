@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fallint.rules.registry import WARNING, Example, register
-from fallint.rules.requirements._common import _app
+from fallint.rules.requirements._common import entry_point_app_toml
 from fallint.rules.requirements.suspicious_requirement_option import (
     SuspiciousRequirementOption,
 )
@@ -23,6 +23,6 @@ class MisreadRequirementOption(SuspiciousRequirementOption):
     """
     why = "The packages are installed somewhere else, or with other settings, than the option says."
     fix = "Write long options with two dashes: `--target`."
-    invalid = [Example(_app('["-target", "out", "torch==2.4.1"]'), expect=["3:17"])]
-    valid = [Example(_app('["--target", "out", "torch==2.4.1"]'))]
+    invalid = [Example(entry_point_app_toml('["-target", "out", "torch==2.4.1"]'), expect=["3:17"])]
+    valid = [Example(entry_point_app_toml('["--target", "out", "torch==2.4.1"]'))]
     uv_fails = False

@@ -15,11 +15,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from fallint.formats.requirements import (
         ReqItem,
     )
-from fallint.rules.requirements._base import _RequirementsRule
-from fallint.rules.requirements._common import _FILE_OPTIONS, _app
+from fallint.rules.requirements._base import RequirementsRule
+from fallint.rules.requirements._common import FILE_OPTIONS, entry_point_app_toml
 
 #: ... and those whose value may also be a directory (or a URL)
-_PATH_OPTIONS = _FILE_OPTIONS | {"--find-links"}
+_PATH_OPTIONS = FILE_OPTIONS | {"--find-links"}
 
 
 def _is_url(text: str | None) -> bool:
@@ -39,7 +39,7 @@ def _remote_or_unknown(path: str) -> bool:
 
 
 @register
-class RequirementFileNotUploaded(_RequirementsRule):
+class RequirementFileNotUploaded(RequirementsRule):
     code = "FAL309"
     name = "requirement-file-not-uploaded"
     severity = ERROR
@@ -68,12 +68,12 @@ class RequirementFileNotUploaded(_RequirementsRule):
     """
     invalid = [
         Example(
-            _app('["-r", "requirements-gpu.txt"]'),
+            entry_point_app_toml('["-r", "requirements-gpu.txt"]'),
             files={"requirements-gpu.txt": "torch==2.4.1\n"},
             expect=["3:23"],
         ),
         Example(
-            _app('["dist/vendor_kernels-0.3-py3-none-any.whl", "./libs/tokenizer"]'),
+            entry_point_app_toml('["dist/vendor_kernels-0.3-py3-none-any.whl", "./libs/tokenizer"]'),
             files={"dist/vendor_kernels-0.3-py3-none-any.whl": b"PK\x05\x06" + bytes(18)},
             expect=["3:17", "3:61"],
             title="a local wheel; a directory that does not exist",
@@ -81,10 +81,10 @@ class RequirementFileNotUploaded(_RequirementsRule):
     ]
     valid = [
         Example(
-            _app('["torch==2.4.1", "-r", "https://example.com/requirements-gpu.txt"]'),
+            entry_point_app_toml('["torch==2.4.1", "-r", "https://example.com/requirements-gpu.txt"]'),
         ),
         Example(
-            _app('["-r", "requirements-gpu.txt"]', 'image = { dockerfile = "Dockerfile" }'),
+            entry_point_app_toml('["-r", "requirements-gpu.txt"]', 'image = { dockerfile = "Dockerfile" }'),
             files={"requirements-gpu.txt": "torch==2.4.1\n",
                    "Dockerfile": "FROM python:3.11\nCOPY requirements-gpu.txt .\n"},
             title="an image can hold the file",

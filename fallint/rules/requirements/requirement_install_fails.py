@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from fallint.rules.registry import ERROR, Example, register
-from fallint.rules.requirements._base import _RequirementsRule
-from fallint.rules.requirements._common import _app
+from fallint.rules.requirements._base import RequirementsRule
+from fallint.rules.requirements._common import entry_point_app_toml
 
 
 @register
-class RequirementInstallFails(_RequirementsRule):
+class RequirementInstallFails(RequirementsRule):
     code = "FAL307"
     name = "requirement-install-fails"
     severity = ERROR
@@ -26,13 +26,13 @@ class RequirementInstallFails(_RequirementsRule):
     """
     invalid = [
         Example(
-            _app('["torchvision @ https://download.pytorch.org/whl/cu124/torch-2.4.1-cp311-cp311-linux_x86_64.whl"]'),
+            entry_point_app_toml('["torchvision @ https://download.pytorch.org/whl/cu124/torch-2.4.1-cp311-cp311-linux_x86_64.whl"]'),
             expect=["3:32"],
         )
     ]
     valid = [
         Example(
-            _app('["torch @ https://download.pytorch.org/whl/cu124/torch-2.4.1-cp311-cp311-linux_x86_64.whl"]'),
+            entry_point_app_toml('["torch @ https://download.pytorch.org/whl/cu124/torch-2.4.1-cp311-cp311-linux_x86_64.whl"]'),
         )
     ]
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 
 from fallint.rules.registry import ERROR, Example, register
-from fallint.rules.requirements._base import _RequirementsRule
-from fallint.rules.requirements._common import UV_REFUSES, _app, _help
+from fallint.rules.requirements._base import RequirementsRule
+from fallint.rules.requirements._common import UV_REFUSES, entry_point_app_toml, suggestion_help
 from fallint.util.text import code
 
 
 @register
-class RequirementOptionConflict(_RequirementsRule):
+class RequirementOptionConflict(RequirementsRule):
     code = "FAL304"
     name = "requirement-option-conflict"
     severity = ERROR
@@ -29,13 +29,13 @@ class RequirementOptionConflict(_RequirementsRule):
     """
     invalid = [
         Example(
-            _app('["-i", "https://pypi.org/simple", "--index-url", "https://download.pytorch.org/whl/cu124", "torch"]'),
+            entry_point_app_toml('["-i", "https://pypi.org/simple", "--index-url", "https://download.pytorch.org/whl/cu124", "torch"]'),
             expect=["3:50"],
         )
     ]
     valid = [
         Example(
-            _app('["--extra-index-url", "https://a.example/simple", "--extra-index-url", "https://b.example/simple",'
+            entry_point_app_toml('["--extra-index-url", "https://a.example/simple", "--extra-index-url", "https://b.example/simple",'
                  ' "torch"]'),
         )
     ]
@@ -49,7 +49,7 @@ class RequirementOptionConflict(_RequirementsRule):
                 message = message[: m.start()].rstrip() + message[m.end():]
                 word = "given" if p.kind == "repeated-option" else "given first"
                 related.append(reqs.related(layer, first, f"{code(layer.strings[first].strip())} is {word} here"))
-            yield self.problem(reqs, layer, p, f"{message}: {UV_REFUSES}", help=_help(p.suggestion),
+            yield self.problem(reqs, layer, p, f"{message}: {UV_REFUSES}", help=suggestion_help(p.suggestion),
                                related=related)
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from fallint.rules.registry import ERROR, Example, register
-from fallint.rules.requirements._base import _RequirementsRule
-from fallint.rules.requirements._common import UV_REFUSES, _app, _editable_local, _help
+from fallint.rules.requirements._base import RequirementsRule
+from fallint.rules.requirements._common import UV_REFUSES, entry_point_app_toml, editable_locals, suggestion_help
 
 
 @register
-class RequirementOptionValue(_RequirementsRule):
+class RequirementOptionValue(RequirementsRule):
     code = "FAL303"
     name = "requirement-option-value"
     severity = ERROR
@@ -24,24 +24,24 @@ class RequirementOptionValue(_RequirementsRule):
     fix = "Give the value as the next string (or after `=`), using one of the values uv accepts."
     invalid = [
         Example(
-            _app('["torch==2.4.1", "--extra-index-url"]'),
+            entry_point_app_toml('["torch==2.4.1", "--extra-index-url"]'),
             expect=["3:33"],
         ),
         Example(
-            _app('["--prerelease", "alow", "-e", "git+https://github.com/acme/lib", "diffusers"]'),
+            entry_point_app_toml('["--prerelease", "alow", "-e", "git+https://github.com/acme/lib", "diffusers"]'),
             expect=["3:33", "3:47"],
             title="a value outside the choices; a Git link as editable",
         ),
     ]
     valid = [
         Example(
-            _app('["--prerelease", "allow", "diffusers", "-f", "https://data.example.com/wheels/"]'),
+            entry_point_app_toml('["--prerelease", "allow", "diffusers", "-f", "https://data.example.com/wheels/"]'),
         )
     ]
 
     def check_requirements(self, reqs):
-        editable_local = _editable_local(reqs)
+        editable_local = editable_locals(reqs)
         for layer, p in reqs.problems(("missing-value", "bad-option-value")):
             if (id(layer), p.index) in editable_local and p.kind == "bad-option-value":
                 continue  # FAL313
-            yield self.problem(reqs, layer, p, f"{p.message}: {UV_REFUSES}", help=_help(p.suggestion))
+            yield self.problem(reqs, layer, p, f"{p.message}: {UV_REFUSES}", help=suggestion_help(p.suggestion))

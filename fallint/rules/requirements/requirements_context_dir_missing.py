@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from fallint.loading.files import resolved
+from fallint.loading.files import FileCache, is_dir, resolved
 from fallint.model.requirement_layers import (
     KEY,
     context_dir,
@@ -13,7 +13,7 @@ from fallint.model.requirement_layers import (
     toml_requirements_use,
 )
 from fallint.rules.registry import WARNING, Example, Rule, register
-from fallint.rules.requirements._common import _TOKENIZER, _app
+from fallint.rules.requirements._common import TOKENIZER_FILES, entry_point_app_toml
 from fallint.util.suggest import did_you_mean
 from fallint.util.text import code
 
@@ -39,15 +39,15 @@ class RequirementsContextDirMissing(Rule):
     """
     invalid = [
         Example(
-            _app('["./tokenizer", "torch==2.4.1"]', 'requirements_context_dir = "lib"'),
-            files=_TOKENIZER,
+            entry_point_app_toml('["./tokenizer", "torch==2.4.1"]', 'requirements_context_dir = "lib"'),
+            files=TOKENIZER_FILES,
             expect=["4:28"],
         )
     ]
     valid = [
         Example(
-            _app('["./tokenizer", "torch==2.4.1"]', 'requirements_context_dir = "libs"'),
-            files=_TOKENIZER,
+            entry_point_app_toml('["./tokenizer", "torch==2.4.1"]', 'requirements_context_dir = "libs"'),
+            files=TOKENIZER_FILES,
         )
     ]
 
@@ -61,7 +61,7 @@ class RequirementsContextDirMissing(Rule):
         if path.is_dir():
             return
         what = "is a file" if path.exists() else "does not exist"
-        hint = _similar_directory(path, app.project.root)
+        hint = _similar_directory(app.project.files, path, app.project.root)
         yield self.at(
             app,
             ("requirements_context_dir",),
@@ -72,12 +72,9 @@ class RequirementsContextDirMissing(Rule):
         )
 
 
-def _similar_directory(path: Path, root: Path) -> str | None:
+def _similar_directory(files: FileCache, path: Path, root: Path) -> str | None:
     """A sibling directory whose name is close to ``path``'s, relative to ``root``."""
-    try:
-        names = [e.name for e in os.scandir(path.parent) if e.is_dir() and not e.name.startswith(".")]
-    except OSError:
-        return None
+    names = [n for n in files.listdir(path.parent) if not n.startswith(".") and is_dir(path.parent / n)]
     hint = did_you_mean(path.name, names)
     if hint is None:
         return None

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from fallint.rules.registry import ERROR, Example, register
-from fallint.rules.requirements._base import _RequirementsRule
-from fallint.rules.requirements._common import UV_REFUSES, _app
+from fallint.rules.requirements._base import RequirementsRule
+from fallint.rules.requirements._common import UV_REFUSES, entry_point_app_toml
 
 
 @register
-class RequirementsLayerOnlyOptions(_RequirementsRule):
+class RequirementsLayerOnlyOptions(RequirementsRule):
     code = "FAL305"
     name = "requirements-layer-only-options"
     severity = ERROR
@@ -26,13 +26,13 @@ class RequirementsLayerOnlyOptions(_RequirementsRule):
     fix = "Move the options into the layer whose packages need them."
     invalid = [
         Example(
-            _app('[["--extra-index-url", "https://download.pytorch.org/whl/cu124"], ["torch==2.4.1"]]'),
+            entry_point_app_toml('[["--extra-index-url", "https://download.pytorch.org/whl/cu124"], ["torch==2.4.1"]]'),
             expect=["3:17"],
         )
     ]
     valid = [
         Example(
-            _app('[["--extra-index-url", "https://download.pytorch.org/whl/cu124", "torch==2.4.1"], ["flash-attn"]]'),
+            entry_point_app_toml('[["--extra-index-url", "https://download.pytorch.org/whl/cu124", "torch==2.4.1"], ["flash-attn"]]'),
         )
     ]
 

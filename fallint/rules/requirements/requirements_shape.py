@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
+from fallint.model.fal import FAL_SHAPE_ERROR
 from fallint.model.requirement_layers import KEY, shape_ok
 from fallint.rules.registry import ERROR, Example, Rule, register
 from fallint.util.text import type_name
 
 #: fal's own message for a list of the wrong shape (``cli/_utils.py``)
-FAL_SHAPE_ERROR = "requirements must be a list of strings or a list of lists of strings."
 
 
 _WEB = '''
@@ -103,6 +105,4 @@ class RequirementsShape(Rule):
 
 
 def _toml_string(text: str) -> str:
-    import json
-
     return json.dumps(text, ensure_ascii=False)

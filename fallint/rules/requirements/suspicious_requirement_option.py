@@ -12,8 +12,8 @@ if TYPE_CHECKING:  # pragma: no cover
         ReqProblem,
     )
 from fallint.model.requirement_layers import AppRequirements, Layer
-from fallint.rules.requirements._base import _RequirementsRule
-from fallint.rules.requirements._common import _app, _help
+from fallint.rules.requirements._base import RequirementsRule
+from fallint.rules.requirements._common import entry_point_app_toml, suggestion_help
 
 #: short options whose misreading makes uv fail (a file, directory or interpreter that does not exist)
 _FAILING_SHORT = frozenset({"--requirements", "--editable", "--constraints", "--build-constraints",
@@ -21,7 +21,7 @@ _FAILING_SHORT = frozenset({"--requirements", "--editable", "--constraints", "--
 
 
 @register
-class SuspiciousRequirementOption(_RequirementsRule):
+class SuspiciousRequirementOption(RequirementsRule):
     code = "FAL308"
     name = "suspicious-requirement-option"
     severity = ERROR
@@ -39,13 +39,13 @@ class SuspiciousRequirementOption(_RequirementsRule):
     fix = "Write long options with two dashes: `--extra-index-url`."
     invalid = [
         Example(
-            _app('["-extra-index-url", "https://download.pytorch.org/whl/cu124", "torch==2.4.1"]'),
+            entry_point_app_toml('["-extra-index-url", "https://download.pytorch.org/whl/cu124", "torch==2.4.1"]'),
             expect=["3:17"],
         )
     ]
     valid = [
         Example(
-            _app('["--extra-index-url", "https://download.pytorch.org/whl/cu124", "torch==2.4.1"]'),
+            entry_point_app_toml('["--extra-index-url", "https://download.pytorch.org/whl/cu124", "torch==2.4.1"]'),
         )
     ]
 
@@ -55,12 +55,13 @@ class SuspiciousRequirementOption(_RequirementsRule):
     def check_requirements(self, reqs):
         for layer, p, message, fails in _one_dash_options(reqs):
             if fails is self.uv_fails:
-                yield self.problem(reqs, layer, p, message, help=_help(p.suggestion))
+                yield self.problem(reqs, layer, p, message, help=suggestion_help(p.suggestion))
 
 
 def _one_dash_options(reqs: AppRequirements) -> Iterator[tuple[Layer, "ReqProblem", str, bool]]:
     """Each long option of ``reqs`` written with one dash: its layer, the
     problem, the message, and whether uv then certainly fails."""
+    # imported on first use: costly to import, only apps with requirements need it
     from fallint.formats.requirements import option_spec
 
     for layer, p in reqs.problems(("suspicious-option",)):

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from fallint.rules.registry import WARNING, Example, register
-from fallint.rules.requirements._base import _RequirementsRule
-from fallint.rules.requirements._common import _fal_sees_no_project, _locals
+from fallint.rules.requirements._base import RequirementsRule
+from fallint.rules.requirements._common import why_fal_sees_no_project, local_paths
 from fallint.util.suggest import did_you_mean
 from fallint.util.text import code
 
 
 @register
-class UnknownLocalExtra(_RequirementsRule):
+class UnknownLocalExtra(RequirementsRule):
     code = "FAL311"
     name = "unknown-local-extra"
     severity = WARNING
@@ -60,9 +60,9 @@ class UnknownLocalExtra(_RequirementsRule):
     ]
 
     def check_requirements(self, reqs):
-        for layer, index, local in _locals(reqs):
+        for layer, index, local in local_paths(reqs):
             unknown = local.unknown_extras
-            if not unknown or _fal_sees_no_project(local):
+            if not unknown or why_fal_sees_no_project(local):
                 continue
             text = layer.strings[index]
             start = text.rfind(local.extras_text)

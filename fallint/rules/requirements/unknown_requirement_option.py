@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from fallint.rules.registry import ERROR, Example, register
-from fallint.rules.requirements._base import _RequirementsRule
-from fallint.rules.requirements._common import UV_REFUSES, _app, _help
+from fallint.rules.requirements._base import RequirementsRule
+from fallint.rules.requirements._common import UV_REFUSES, entry_point_app_toml, suggestion_help
 
 
 @register
-class UnknownRequirementOption(_RequirementsRule):
+class UnknownRequirementOption(RequirementsRule):
     code = "FAL302"
     name = "unknown-requirement-option"
     severity = ERROR
@@ -30,25 +30,25 @@ class UnknownRequirementOption(_RequirementsRule):
     """
     invalid = [
         Example(
-            _app('["--extra-index-url https://download.pytorch.org/whl/cu124", "torch==2.4.1"]'),
+            entry_point_app_toml('["--extra-index-url https://download.pytorch.org/whl/cu124", "torch==2.4.1"]'),
             expect=["3:17"],
         ),
         Example(
-            _app('["--prefer-binary", "--no-dep", "torch==2.4.1"]'),
+            entry_point_app_toml('["--prefer-binary", "--no-dep", "torch==2.4.1"]'),
             expect=["3:17", "3:36"],
             title="a pip-only option and a typo",
         ),
     ]
     valid = [
         Example(
-            _app('["--extra-index-url", "https://download.pytorch.org/whl/cu124", "torch==2.4.1"]'),
+            entry_point_app_toml('["--extra-index-url", "https://download.pytorch.org/whl/cu124", "torch==2.4.1"]'),
         ),
         Example(
-            _app('["--extra-index-url=https://download.pytorch.org/whl/cu124", "-U", "torch==2.4.1"]'),
+            entry_point_app_toml('["--extra-index-url=https://download.pytorch.org/whl/cu124", "-U", "torch==2.4.1"]'),
             title="a value joined with `=`; a short flag",
         ),
     ]
 
     def check_requirements(self, reqs):
         for layer, p in reqs.problems(("unknown-option",)):
-            yield self.problem(reqs, layer, p, f"{p.message}: {UV_REFUSES}", help=_help(p.suggestion))
+            yield self.problem(reqs, layer, p, f"{p.message}: {UV_REFUSES}", help=suggestion_help(p.suggestion))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-def _machine_types(app) -> list[tuple[tuple, str]]:
+def machine_types(app) -> list[tuple[tuple, str]]:
     mt = app.table.get("machine_type")
     if isinstance(mt, str):
         return [(("machine_type",), mt)]

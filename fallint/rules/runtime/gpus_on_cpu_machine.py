@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fallint.model.fal import CPU_MACHINE_TYPES
 from fallint.rules.registry import WARNING, Example, Rule, register
-from fallint.rules.runtime._common import _machine_types
+from fallint.rules.runtime._common import machine_types
 
 
 @register
@@ -43,7 +43,7 @@ class GpusOnCpuMachine(Rule):
         if n is None or n == 0:
             return
         if "machine_type" in app.table:
-            types = [mt for _, mt in _machine_types(app)]
+            types = [mt for _, mt in machine_types(app)]
             if not types or not all(mt in CPU_MACHINE_TYPES for mt in types):
                 return
             what = ", ".join(f"`{t}`" for t in types)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fallint.model.fal import MACHINE_TYPES
 from fallint.rules.registry import WARNING, Example, Rule, register
-from fallint.rules.runtime._common import _machine_types
+from fallint.rules.runtime._common import machine_types
 from fallint.util.suggest import did_you_mean
 
 
@@ -51,7 +51,7 @@ class UnknownMachineType(Rule):
 
     def check_app(self, app):
         known = list(MACHINE_TYPES) + list(app.project.config.extra_machine_types)
-        for path, mt in _machine_types(app):
+        for path, mt in machine_types(app):
             if mt in known:
                 continue
             hint = did_you_mean(mt, known)

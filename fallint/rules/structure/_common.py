@@ -13,7 +13,7 @@ from fallint.model.fal import (
 APPS = ("tool", "fal", "apps")
 
 
-def _sub_tables(app):
+def sub_tables(app):
     """(path, table, known keys, what) for every table fal checks key by key."""
     yield (), app.table, APP_KEYS, f"app `{app.key}`"
     hc = app.table.get("health_check")

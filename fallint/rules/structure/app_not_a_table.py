@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 from fallint.rules.registry import ERROR, Example, Rule, register
 from fallint.rules.structure._common import APPS
 from fallint.util.text import type_name
 
 
 def _fmt(value) -> str:
-    import json
-
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (dict,)):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fallint.rules.registry import ERROR, Example, Rule, register
-from fallint.rules.structure._common import _sub_tables
+from fallint.rules.structure._common import sub_tables
 from fallint.util.suggest import did_you_mean
 
 
@@ -46,7 +46,7 @@ class UnknownKey(Rule):
     ]
 
     def check_app(self, app):
-        for path, table, known, what in _sub_tables(app):
+        for path, table, known, what in sub_tables(app):
             for key in table:
                 if key in known:
                     continue

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fallint.rules.registry import ERROR, Example, Rule, register
-from fallint.rules.structure._common import _sub_tables
+from fallint.rules.structure._common import sub_tables
 from fallint.util.text import type_name
 
 
@@ -46,7 +46,7 @@ class WrongType(Rule):
     ]
 
     def check_app(self, app):
-        for path, table, known, _what in _sub_tables(app):
+        for path, table, known, _what in sub_tables(app):
             for key, value in table.items():
                 kind = known.get(key)
                 if kind is None or kind.check(value) or (key == "requirements" and isinstance(value, list)):
