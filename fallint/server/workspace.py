@@ -228,8 +228,8 @@ class Workspace:
         return state
 
     def _run(self, pyproject: str, app_filter: frozenset[str] | None):
-        from fallint.engine.run import check_project, prefetch_sources
-        from fallint.loading.config import selection
+        # the engine's own names (wherever the selection logic lives, run.py uses it)
+        from fallint.engine.run import check_project, prefetch_sources, selection
         from fallint.loading.files import FileCache, forget_real_paths
         from fallint.model.project import load_project
 
