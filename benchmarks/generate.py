@@ -565,7 +565,7 @@ def app_kind(index: int) -> str:
     return {3: "entry", 5: "docker"}.get(index % 7, "ref")
 
 
-def _app_toml(index: int, seed: int) -> str:
+def _app_toml(index: int, seed: int, own_dockerfiles: bool = False) -> str:
     r = random.Random(f"toml:{seed}:{index}")
     name = f"app_{index:04d}"
     kind = app_kind(index)
@@ -640,13 +640,14 @@ def _app_toml(index: int, seed: int) -> str:
             subtables.append(f"server_error = {{ retries = {r.randint(1, 3)} }}")
 
     if kind == "docker":
+        dockerfile = f"docker/{name}/Dockerfile" if own_dockerfiles else "docker/Dockerfile"
         if r.random() < 0.5:
-            lines.append('image = { dockerfile = "docker/Dockerfile" }')
+            lines.append(f'image = {{ dockerfile = "{dockerfile}" }}')
         else:
             subtables += [
                 "",
                 f"[tool.fal.apps.{name}.image]",
-                'dockerfile = "docker/Dockerfile"',
+                f'dockerfile = "{dockerfile}"',
                 f'build_args = {{ PYTHON_VERSION = "{r.choice(("3.10", "3.11", "3.12"))}" }}',
             ]
     lines += subtables  # each block starts with a blank line
@@ -668,7 +669,9 @@ def _schema_app_toml(index: int, seed: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def pyproject_source(n: int, seed: int = 0, schema_only: bool = False) -> str:
+def pyproject_source(
+    n: int, seed: int = 0, schema_only: bool = False, own_dockerfiles: bool = False
+) -> str:
     """The whole ``pyproject.toml`` of an ``n``-app project."""
     head = [
         f"# Synthetic fal project for fallint's benchmarks: {n} apps"
@@ -688,8 +691,11 @@ def pyproject_source(n: int, seed: int = 0, schema_only: bool = False) -> str:
     ]
     if not schema_only:
         head += ["[tool.setuptools.packages.find]", 'where = ["src"]', ""]
-    make = _schema_app_toml if schema_only else _app_toml
-    return "\n".join(head) + "\n" + "\n".join(make(i, seed) for i in range(1, n + 1))
+    if schema_only:
+        apps = [_schema_app_toml(i, seed) for i in range(1, n + 1)]
+    else:
+        apps = [_app_toml(i, seed, own_dockerfiles) for i in range(1, n + 1)]
+    return "\n".join(head) + "\n" + "\n".join(apps)
 
 
 # --------------------------------------------------------------------------
@@ -709,7 +715,15 @@ def module_path(project: Path | str, index: int) -> Path:
     return project / "apps" / f"app_{index:04d}.py"
 
 
-def generate(n: int, dest: Path | str, *, seed: int = 0, schema_only: bool = False) -> Path:
+#: The Dockerfile of an app with its own (``own_dockerfiles``): the whole
+#: build context is copied, as many real projects do.
+OWN_DOCKERFILE = DOCKERFILE.replace("COPY apps/ /app/apps/", "COPY . /app/")
+
+
+def generate(
+    n: int, dest: Path | str, *, seed: int = 0, schema_only: bool = False,
+    own_dockerfiles: bool = False,
+) -> Path:
     """Write an ``n``-app project into ``dest`` (created if needed); return its path.
 
     Whatever a previous call wrote there (``apps/``, ``src/``, ``docker/``,
@@ -727,18 +741,23 @@ def generate(n: int, dest: Path | str, *, seed: int = 0, schema_only: bool = Fal
         elif target.exists() or target.is_symlink():
             target.unlink()
 
-    _write(dest / "pyproject.toml", pyproject_source(n, seed, schema_only))
+    _write(dest / "pyproject.toml", pyproject_source(n, seed, schema_only, own_dockerfiles))
     modules = 0
     if not schema_only:
         _write(dest / "docker" / "Dockerfile", DOCKERFILE)
         _write(dest / ".dockerignore", DOCKERIGNORE)
         _write(dest / "src" / "benchpkg" / "__init__.py", '"""Services installed on the worker."""\n')
+        if own_dockerfiles:
+            for i in range(1, n + 1):
+                if app_kind(i) == "docker":
+                    _write(dest / "docker" / f"app_{i:04d}" / "Dockerfile", OWN_DOCKERFILE)
         for i in range(1, n + 1):
             _write(module_path(dest, i), module_source(i, seed, entry=app_kind(i) in ("entry", "docker")))
             modules += 1
     _write(
         dest / MARKER,
-        json.dumps({"apps": n, "modules": modules, "seed": seed, "schema_only": schema_only}, indent=2) + "\n",
+        json.dumps({"apps": n, "modules": modules, "seed": seed, "schema_only": schema_only,
+                    "own_dockerfiles": own_dockerfiles}, indent=2) + "\n",
     )
     return dest
 
@@ -749,11 +768,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("dir", metavar="DIR", help="target directory (created if needed)")
     parser.add_argument("--schema-only", action="store_true",
                         help='container apps `image = { image = "python:3.12" }` only: no Python modules')
+    parser.add_argument("--own-dockerfiles", action="store_true",
+                        help="every container app has its own Dockerfile that copies the whole context")
     parser.add_argument("--seed", type=int, default=0, help="RNG seed (default 0)")
     args = parser.parse_args(argv)
     if args.n < 1:
         parser.error("N must be at least 1")
-    path = generate(args.n, args.dir, seed=args.seed, schema_only=args.schema_only)
+    path = generate(args.n, args.dir, seed=args.seed, schema_only=args.schema_only,
+                    own_dockerfiles=args.own_dockerfiles)
     print(f"wrote {args.n}-app {'schema-only ' if args.schema_only else ''}project to {path}")
     return 0
 

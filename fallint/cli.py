@@ -133,6 +133,12 @@ def main(argv: list[str] | None = None) -> int:
         except OSError:
             pass
         return 1
+    except (Exception, RecursionError) as exc:  # never a traceback: CI shows one line
+        if os.environ.get("FALLINT_DEBUG"):
+            raise
+        print(f"fallint: internal error (a bug in fallint, please report it): {type(exc).__name__}: "
+              f"{str(exc)[:200]}; set FALLINT_DEBUG=1 for the traceback", file=sys.stderr)
+        return 2
 
 
 def run() -> None:
@@ -191,7 +197,9 @@ def _check(args, parser) -> int:
         apps=args.app,
         project_options=project_options,
     )
-    cwd = Path(os.getcwd())
+    cwd = _working_directory()
+    if cwd is None:
+        return 2
     # A CLI run is one short-lived batch: the objects it builds live until
     # exit, so cyclic garbage collection only costs time (~0.25 s on 1,000 apps).
     import gc
@@ -233,6 +241,18 @@ def _check(args, parser) -> int:
     sys.stdout.flush()
     print_internal(result)
     return exit_code(result, args.exit_zero)
+
+
+def _working_directory() -> Path | None:
+    """The working directory, or None (after a one-line error) when it is
+    gone: deleted under the running process, or not searchable."""
+    try:
+        return Path(os.getcwd())
+    except OSError as exc:
+        why = "was deleted" if isinstance(exc, FileNotFoundError) else f"cannot be read ({exc.strerror})"
+        print(f"fallint: error: the current working directory {why}; run fallint from an existing directory",
+              file=sys.stderr)
+        return None
 
 
 def _rules(args) -> int:
@@ -282,6 +302,8 @@ def _clean(args) -> int:
     except ImportError:  # pragma: no cover - cache not built yet
         print("fallint: nothing to clean", file=sys.stderr)
         return 0
+    if _working_directory() is None:
+        return 2
     return clean(args.paths or ["."], cache_dir=args.cache_dir)
 
 

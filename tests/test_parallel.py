@@ -234,3 +234,18 @@ def test_engine_prefetches_what_the_apps_name(tmp_path, monkeypatch):
 
     check_paths([str(root)], Options(project_options={"no_cache": True}))
     assert calls[0] == [root / "apps" / "one.py", root / "src" / "svc" / "serve.py"]
+
+
+def test_small_parse_work_stays_serial():
+    """Workers only when there is enough source to parse: a real project's
+    handful of app files (tens of KiB) is parsed here, whatever their count;
+    ``--jobs`` still forces a choice."""
+    from fallint.model.sources import MIN_BYTES_PER_WORKER, MIN_PARALLEL_BYTES
+
+    assert worker_count(9, size=80_000) == 1
+    assert worker_count(500, size=MIN_PARALLEL_BYTES - 1) == 1
+    assert worker_count(9, jobs=2, size=80_000) == 2
+    assert worker_count(1000, jobs=1, size=10**8) == 1
+    big = worker_count(1000, size=10**8)
+    assert big == worker_count(1000) and big >= 1
+    assert worker_count(1000, size=MIN_PARALLEL_BYTES) <= max(1, MIN_PARALLEL_BYTES // MIN_BYTES_PER_WORKER)

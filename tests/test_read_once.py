@@ -61,6 +61,14 @@ def _opened(monkeypatch) -> list[str]:
         return real(file, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "open", counting)
+    real_os_open = os.open
+
+    def counting_os_open(file, flags, *args, **kwargs):  # fallint.loading.files.open_regular
+        if isinstance(file, (str, os.PathLike)) and not flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
+            opened.append(os.path.realpath(file))
+        return real_os_open(file, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", counting_os_open)
     return opened
 
 

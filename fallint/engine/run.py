@@ -13,14 +13,14 @@ import os
 import sys
 from pathlib import Path
 
-from fallint.util.records import dataclass, field
-from fallint.engine.selection import Selection, selection
 from fallint.diagnostics import SEVERITY_RANK, Diagnostic
+from fallint.engine.selection import Selection, selection
+from fallint.engine.suppress import Suppression, line_suppressions, parse_comment
 from fallint.loading.discovery import UsageError, mentions_fal, resolve_targets
 from fallint.loading.files import FileCache, forget_real_paths
 from fallint.model.project import Project, load_project
 from fallint.rules.registry import all_rules
-from fallint.engine.suppress import Suppression, line_suppressions, parse_comment
+from fallint.util.records import dataclass, field
 
 
 @dataclass
@@ -145,7 +145,7 @@ def _has_fal(proj: Project) -> bool:
 def check_project(project: Project, sel: Selection) -> tuple[list[Diagnostic], list[str]]:
     rules = [cls() for cls in all_rules()]
     project.selection = sel
-    internal: list[str] = []
+    internal: list[tuple[str, str]] = []
     raw: list[Diagnostic] = []
     post = []
     for rule in rules:
@@ -162,19 +162,33 @@ def check_project(project: Project, sel: Selection) -> tuple[list[Diagnostic], l
         kept.extend(
             d for d in _run_rule(rule, project, internal) if sel.active(d.code, d.app)
         )
-    return kept, internal
+    return kept, _internal_messages(project, internal)
 
 
-def _run_rule(rule, project: Project, internal: list[str]) -> list[Diagnostic]:
+def _internal_messages(project: Project, failures: list[tuple[str, str]]) -> list[str]:
+    """One line per distinct failure, naming every rule it broke: a bad
+    input that trips a shared helper is one message, not one per rule."""
+    by_error: dict[str, list[str]] = {}
+    for code, error in failures:
+        by_error.setdefault(error, []).append(code)
+    out = []
+    for error, codes in by_error.items():
+        rules = f"rule {codes[0]}" if len(codes) == 1 else f"rules {', '.join(codes)}"
+        out.append(
+            f"internal error (a bug in fallint, please report it) in {rules} on "
+            f"{project.pyproject_path}: {error}; the other rules ran"
+        )
+    return out
+
+
+def _run_rule(rule, project: Project, internal: list[tuple[str, str]]) -> list[Diagnostic]:
     try:
         return list(rule.check_project(project))
     except Exception as exc:  # a bug in a rule must not hide the others
         if os.environ.get("FALLINT_DEBUG"):
             raise
-        internal.append(
-            f"internal error in rule {rule.code} ({rule.name}) on {project.pyproject_path}: "
-            f"{type(exc).__name__}: {exc}"
-        )
+        message = str(exc)
+        internal.append((rule.code, f"{type(exc).__name__}: {message[:200]}"))
         return []
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from fallint.util.records import dataclass, field
 from fallint.rules.registry import resolve_selector
+from fallint.util.records import dataclass, field
 
 COMMENT_RE = re.compile(r"#\s*fallint:\s*ignore\b(?:\[([^\]]*)\])?", re.I)
 

@@ -41,6 +41,10 @@ real COPY source against that set: :func:`match_sources` with
 ``available=upload.files``. Without ``available`` it resolves against the
 context directory on disk with Docker's ignore semantics, as a local
 ``docker build`` would.
+
+Size: two pattern languages (Docker's Go filepath.Match rules and the
+gitignore rules fal applies to the same file), a bounded walk of the build
+context, and fal's upload collection, which combines them.
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ import re
 import stat
 import warnings
 from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
@@ -524,10 +529,18 @@ class DockerIgnore:
         self.problems = tuple(problems)
 
     def _locate(self, pattern: str) -> tuple[int, int]:
-        for lineno, line in enumerate(self.text.splitlines(), 1):
-            if line.strip() == pattern:
-                return lineno, line.index(pattern) + 1
-        return 1, 1
+        """Where ``pattern`` (a line as fal splits them, by ``splitlines``)
+        first appears, in lines split on ``\\n`` as every position is (a form
+        feed splits fal's lines, not ours); one pass for all patterns."""
+        found = self.__dict__.get("_located")
+        if found is None:
+            found = self.__dict__["_located"] = {}
+            for lineno, line in enumerate(self.text.split("\n"), 1):
+                for piece in line.splitlines() or [line]:
+                    key = piece.strip()
+                    if key not in found:
+                        found[key] = (lineno, line.index(key) + 1 if key else 1)
+        return found.get(pattern, (1, 1))
 
     # -- matching -----------------------------------------------------------
 
@@ -761,6 +774,50 @@ class _SetTree:
     def children(self, rel: str) -> Iterator[tuple[str, bool]]:
         return iter(sorted(self.dirs.get(rel, ())))
 
+    def below(self, rel: str) -> int:
+        """How many files are below directory ``rel``."""
+        counts = self.__dict__.get("_below")
+        if counts is None:
+            counts = self._below = {".": len(self.files)}
+            for f in self.files:
+                parts = f.split("/")
+                for k in range(1, len(parts)):
+                    parent = "/".join(parts[:k])
+                    counts[parent] = counts.get(parent, 0) + 1
+        return counts.get(rel, 0)
+
+
+class _SetTreeWithout:
+    """A :class:`_SetTree` minus one file (an app's own file, which fal
+    leaves out of its upload): directories left empty disappear."""
+
+    def __init__(self, tree: _SetTree, path: str) -> None:
+        self.tree = tree
+        self.path = go_clean(path)
+
+    def _empty(self, rel: str) -> bool:
+        path = self.path
+        under = rel == "." or path.startswith(rel + "/")
+        return rel != "." and self.tree.below(rel) - (under and path in self.tree.files) <= 0
+
+    def kind(self, rel: str) -> str | None:
+        if rel == self.path and rel not in self.tree.dirs:
+            return None
+        found = self.tree.kind(rel)
+        if found == "dir" and self._empty(rel):
+            return None
+        return found
+
+    def on_disk(self, rel: str) -> bool:
+        return False
+
+    def children(self, rel: str) -> Iterator[tuple[str, bool]]:
+        for name, is_dir in self.tree.children(rel):
+            child = name if rel == "." else f"{rel}/{name}"
+            if (child == self.path and not is_dir) or (is_dir and self._empty(child)):
+                continue
+            yield name, is_dir
+
 
 def _context_relative(source: str) -> str | None:
     """The cleaned context-relative path of a source; ``None`` if it escapes."""
@@ -788,6 +845,7 @@ def match_sources(
     available: Collection[str] | None = None,
     limit: int | None = None,
     max_entries: int = DEFAULT_MAX_ENTRIES,
+    tree: _SetTree | _SetTreeWithout | None = None,
 ) -> SourceMatch:
     """Resolve one COPY/ADD source the way BuildKit does.
 
@@ -797,25 +855,27 @@ def match_sources(
     ``available`` (context-relative file paths, e.g. ``FalUpload.files``)
     the context is exactly those files and ``ignore`` is not consulted;
     otherwise it is ``context_dir`` on disk minus ``ignore``'s Docker
-    exclusions. ``limit`` stops after that many matches.
+    exclusions. ``limit`` stops after that many matches. ``tree`` (from
+    :meth:`SharedUploads.tree`) stands for ``available`` already indexed.
     """
     if _VARIABLE.search(source):
         return SourceMatch(source, "unknown", (), "contains a variable that is not expanded")
     rel = _context_relative(source)
     if rel is None:
         return SourceMatch(source, "escapes", (), "the path leaves the build context")
-    tree = (
-        _SetTree(available)
-        if available is not None
-        else _DiskTree(Path(context_dir), ignore, max_entries)
-    )
+    if tree is None:
+        tree = (
+            _SetTree(available)
+            if available is not None
+            else _DiskTree(Path(context_dir), ignore, max_entries)
+        )
     try:
         return _match(tree, source, rel, limit)
     except _TooMany:
         return SourceMatch(source, "unknown", (), f"more than {max_entries:,} files to look at")
 
 
-def _match(tree: _DiskTree | _SetTree, source: str, rel: str, limit: int | None) -> SourceMatch:
+def _match(tree: _DiskTree | _SetTree | _SetTreeWithout, source: str, rel: str, limit: int | None) -> SourceMatch:
     base, pattern = _split_wildcards(rel)
     if not pattern:
         if tree.kind(rel) is not None:
@@ -925,6 +985,8 @@ class _FalCollector:
         patterns: Iterable[re.Pattern[str]],
         max_files: int,
         context_name: str = "build context",
+        shared: SharedUploads | None = None,
+        verdicts: dict[str, bool] | None = None,
     ):
         self.ctx = os.path.realpath(context_dir)
         self.context_name = context_name
@@ -933,9 +995,24 @@ class _FalCollector:
         self.files: set[str] = set()
         self.errors: list[str] = []
         self.truncated = False
+        self.shared = shared
+        #: path -> whether the patterns drop it (shared by every collection
+        #: with the same patterns in a run: each path is matched once)
+        self.verdicts = verdicts
+        #: with ``verdicts``: how often each path was tested, and how often a
+        #: directory walk added it as a plain file (``relative == rel``)
+        self.tested: dict[str, int] = {}
+        self.plain: dict[str, int] = {}
 
     def _ignored(self, rel: str) -> bool:
-        return any(regex.search(rel) for regex in self.patterns)
+        verdicts = self.verdicts
+        if verdicts is None:
+            return any(regex.search(rel) for regex in self.patterns)
+        self.tested[rel] = self.tested.get(rel, 0) + 1
+        verdict = verdicts.get(rel)
+        if verdict is None:
+            verdict = verdicts[rel] = any(regex.search(rel) for regex in self.patterns)
+        return verdict
 
     def _relative(self, absolute: str, original: str) -> str | None:
         """fal's ``_normalize_path``: the resolved path relative to the context,
@@ -1026,40 +1103,56 @@ class _FalCollector:
         posix = os.sep == "/"
         inside = self.ctx.rstrip("/") + "/"
         prefix = "" if lexical_root in ("", ".") else f"{lexical_root.rstrip('/')}/"
-        for current, _dirs, filenames in os.walk(root, followlinks=False):
-            here = os.path.relpath(current, root)
-            real_current = None
-            for filename in filenames:
-                if self.truncated:
-                    return out
-                file_path = os.path.join(current, filename)
-                if posix:
-                    inner = filename if here == "." else f"{here}/{filename}"
-                else:
-                    inner = PurePosixPath(os.path.join(here, filename)).as_posix()
-                relative = prefix + inner
-                if self._ignored(relative):
-                    continue
-                try:
-                    found = os.lstat(file_path)
-                except OSError:
-                    continue
-                size = None
-                if stat.S_ISREG(found.st_mode):  # a plain file: one lstat says it all
-                    if real_current is None:
-                        real_current = real_path(current)
-                    absolute, size = os.path.join(real_current, filename), found.st_size
-                elif stat.S_ISLNK(found.st_mode) and os.path.isfile(file_path):
-                    absolute = real_path(file_path)  # it is a file: realpath's strict mode adds nothing
-                else:
-                    continue
-                if posix and absolute.startswith(inside):
-                    rel = absolute[len(inside):]
-                else:
-                    rel = self._relative(absolute, file_path)
-                if rel is not None and self._add(rel, absolute, size):
-                    out.append(rel)
+        listing = _list_tree(root) if self.shared is None else self.shared.listing(root)
+        plain = self.plain if self.verdicts is not None else None
+        for file_path, inner, absolute, size in listing:
+            if self.truncated:
+                return out
+            if not posix:
+                inner = PurePosixPath(inner).as_posix()
+            relative = prefix + inner
+            if self._ignored(relative):
+                continue
+            if absolute is None:
+                continue
+            if posix and absolute.startswith(inside):
+                rel = absolute[len(inside):]
+            else:
+                rel = self._relative(absolute, file_path)
+            if rel is not None and self._add(rel, absolute, size):
+                out.append(rel)
+                if plain is not None and rel == relative:
+                    plain[rel] = plain.get(rel, 0) + 1
         return out
+
+
+def _list_tree(root: str) -> list[tuple[str, str, str | None, int | None]]:
+    """The files below ``root`` as fal's ``_collect_directory`` meets them
+    (``os.walk`` without following links): ``(path, path relative to root,
+    resolved path or None when fal skips it, size when known)``."""
+    out: list[tuple[str, str, str | None, int | None]] = []
+    for current, _dirs, filenames in os.walk(root, followlinks=False):
+        here = os.path.relpath(current, root)
+        real_current = None
+        for filename in filenames:
+            file_path = os.path.join(current, filename)
+            inner = filename if here == "." else os.path.join(here, filename)
+            absolute: str | None = None
+            size = None
+            try:
+                found = os.lstat(file_path)
+            except OSError:
+                found = None
+            if found is None:
+                pass
+            elif stat.S_ISREG(found.st_mode):  # a plain file: one lstat says it all
+                if real_current is None:
+                    real_current = real_path(current)
+                absolute, size = os.path.join(real_current, filename), found.st_size
+            elif stat.S_ISLNK(found.st_mode) and os.path.isfile(file_path):
+                absolute = real_path(file_path)  # it is a file: realpath's strict mode adds nothing
+            out.append((file_path, inner, absolute, size))
+    return out
 
 
 def fal_upload(
@@ -1082,6 +1175,129 @@ def fal_upload(
     ignore = ignore if ignore is not None else DockerIgnore.empty()
     patterns = ignore.fal_regexes + [re.compile(f"^{re.escape(path)}$") for path in exclude]
     return fal_collect(context_dir, sources, patterns, max_files=max_files)
+
+
+class _FilesWithout(AbstractSet):
+    """A set of files minus one path, without copying the set."""
+
+    __slots__ = ("base", "path")
+
+    def __init__(self, base: frozenset[str], path: str) -> None:
+        self.base = base
+        self.path = path
+
+    def __contains__(self, item: object) -> bool:
+        return item != self.path and item in self.base
+
+    def __iter__(self) -> Iterator[str]:
+        path = self.path
+        return (f for f in self.base if f != path)
+
+    def __len__(self) -> int:
+        return len(self.base) - (self.path in self.base)
+
+
+class SharedUploads:
+    """What fal uploads, computed once per build context in a run.
+
+    Every Dockerfile and app over one build context shares its listing (one
+    ``os.walk`` per directory a COPY names), the verdict of the ignore
+    patterns on each path (matched once), and the collection of each distinct
+    list of COPY sources; an app whose ``ref`` file fal leaves out of the
+    upload (``exclude``) gets that collection minus its file when that is
+    exactly what fal would do, and a collection of its own otherwise.
+    Results are those of :func:`fal_upload`."""
+
+    def __init__(self) -> None:
+        self._listings: dict[str, list] = {}
+        self._verdicts: dict[tuple, dict[str, bool]] = {}
+        self._bases: dict[tuple, tuple[FalUpload, dict[str, int], dict[str, int]]] = {}
+        self._uploads: dict[tuple, FalUpload] = {}
+        self._trees: dict[int, tuple[FalUpload, _SetTree]] = {}
+        self._keep: dict[int, DockerIgnore] = {}  # the ignore objects whose id keys the caches
+
+    def listing(self, root: str) -> list:
+        found = self._listings.get(root)
+        if found is None:
+            found = self._listings[root] = _list_tree(root)
+        return found
+
+    def upload(
+        self,
+        context_dir: Path | str,
+        sources: Iterable[str],
+        ignore: DockerIgnore | None = None,
+        *,
+        exclude: Iterable[str] = (),
+        max_files: int = DEFAULT_MAX_ENTRIES,
+    ) -> FalUpload:
+        sources = tuple(sources)
+        exclude = tuple(sorted(set(exclude)))
+        if ignore is None:
+            ignore = self._keep.setdefault(0, DockerIgnore.empty())
+        self._keep.setdefault(id(ignore), ignore)
+        key = (os.fspath(context_dir), sources, id(ignore), max_files)
+        known = self._uploads.get(key + exclude)
+        if known is not None:
+            return known
+        base = self._bases.get(key)
+        if base is None:
+            verdicts = self._verdicts.setdefault(key[:1] + key[2:3], {})
+            collector = _FalCollector(
+                context_dir, ignore.fal_regexes, max_files, shared=self, verdicts=verdicts
+            )
+            results = [collector.collect(path) for path in sources]
+            upload = FalUpload(
+                tuple(results), frozenset(collector.files), tuple(collector.errors),
+                collector.truncated,
+            )
+            base = self._bases[key] = (upload, collector.tested, collector.plain)
+        upload, tested, plain = base
+        result = upload
+        for path in exclude:
+            # fal adds ``^<path>$``: it can only matter for a path it tested
+            if path + "\n" in tested or (path in tested and not (
+                not upload.truncated and len(exclude) == 1
+                and tested[path] == 2 * plain.get(path, 0)
+            )):
+                result = fal_upload(
+                    context_dir, sources, ignore, exclude=exclude, max_files=max_files
+                )
+                break
+            if path in tested:
+                # only ever met as a plain file of a directory walk, and added
+                result = FalUpload(
+                    tuple(
+                        _without_files(source, path) for source in upload.sources
+                    ),
+                    _FilesWithout(upload.files, path),  # type: ignore[arg-type]
+                    upload.errors,
+                    upload.truncated,
+                )
+        self._uploads[key + exclude] = result
+        return result
+
+    def tree(self, upload: FalUpload) -> _SetTree | _SetTreeWithout:
+        """The uploaded files as a build context (built once per collection)."""
+        files = upload.files
+        if isinstance(files, _FilesWithout):
+            return _SetTreeWithout(self._set_tree(files.base), files.path)
+        return self._set_tree(files)
+
+    def _set_tree(self, files: Collection[str]) -> _SetTree:
+        known = self._trees.get(id(files))
+        if known is None:
+            known = self._trees[id(files)] = (files, _SetTree(files))  # type: ignore[assignment]
+        return known[1]  # type: ignore[return-value]
+
+
+def _without_files(source: FalUploadedSource, path: str) -> FalUploadedSource:
+    if path not in source.files:
+        return source
+    return FalUploadedSource(
+        source.source, source.status, tuple(f for f in source.files if f != path),
+        source.message, source.errors,
+    )
 
 
 def fal_collect(

@@ -33,6 +33,10 @@ target project's ``pyproject.toml``; :func:`duplicates` and
 :func:`conflicting_pins` look for the same project required twice.
 
 Nothing here raises on bad input, and :mod:`packaging` is imported lazily.
+
+Size: a model of every option uv and pip accept in a requirements file (about
+90, with their values and where they may appear) plus a PEP 508 reader with
+exact positions and a fast path that avoids importing packaging.
 """
 
 from __future__ import annotations

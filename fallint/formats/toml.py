@@ -223,6 +223,8 @@ class TomlIndex:
         self._value(value, path)
 
     def _value(self, node, path: KeyPath) -> None:
+        if len(path) > _MAX_DEPTH:  # positions that deep are never asked for
+            return
         t = node.type
         if t == "array":
             i = 0
@@ -295,6 +297,10 @@ class TomlIndex:
                 start = len(line) - len(line.lstrip())
                 return Location(self.path, i + 1, start + 1, i + 1, len(line.rstrip()) + 1)
         return Location(self.path, 1, 1, 1, 2)
+
+
+#: key paths longer than this are not indexed (and the walk does not recurse further)
+_MAX_DEPTH = 100
 
 
 def _pick(entry: _Entry, part: str) -> RawSpan | None:

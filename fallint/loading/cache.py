@@ -63,7 +63,7 @@ except ImportError:  # pragma: no cover - an interpreter without it
     from hashlib import blake2b
 
 from fallint import __version__
-from fallint.loading.files import is_dir, read_bounded
+from fallint.loading.files import is_dir, open_regular, read_bounded
 
 CACHE_DIR_NAME = ".fallint_cache"
 #: the entries' directory inside a cache directory (bumped with the layout;
@@ -146,7 +146,7 @@ def cache_secret() -> bytes | None:
         return None
     for _ in range(2):
         try:
-            with open(path, "rb") as handle:
+            with open_regular(path) as handle:
                 stored = handle.read(129)
         except FileNotFoundError:
             if not _create_key(path):
@@ -206,8 +206,14 @@ class Cache:
         fallback = Path(os.path.abspath(fallback)) if fallback is not None else None
         self.writable = True
         self._fallback = fallback
-        if fallback is not None and not is_dir(directory) and is_dir(fallback):
+        if fallback is not None and (
+            not _real_directory_or_absent(directory) or (not is_dir(directory) and is_dir(fallback))
+        ):
+            # a .fallint_cache that is a symlink (committed to a pull request,
+            # say) or not a directory is never used: the user cache directory is
             directory, self._fallback = fallback, None
+        #: the directory was named by the user (--cache-dir): it may be a symlink
+        self._chosen = fallback is None and self._fallback is None and not _is_user_dir(directory)
         self.directory = directory
         self._prepared = False
         self.writes = 0
@@ -246,7 +252,7 @@ class Cache:
         if secret is None:
             return None
         try:
-            with open(self.entry_file(digest), "rb") as handle:
+            with open_regular(self.entry_file(digest)) as handle:  # never a FIFO
                 blob = read_bounded(handle, MAX_ENTRY_BYTES)
         except (OSError, ValueError):
             return None
@@ -272,8 +278,10 @@ class Cache:
         while True:
             try:
                 if not self._prepared:
-                    _prepare(self.directory)
+                    _prepare(self.directory, follow=self._chosen)
                     self._prepared = True
+                # each level checked: a symlink inside the cache must not lead elsewhere
+                _make_dirs(self.directory, ENTRIES_DIR, digest[:2])
                 _write_atomic(self.entry_path(digest), blob)
                 self.writes += 1
                 return True
@@ -347,10 +355,14 @@ def _write_atomic(path: Path, blob: bytes) -> None:
         raise
 
 
-def _prepare(directory: Path) -> None:
+def _prepare(directory: Path, follow: bool = False) -> None:
     """Create the cache directory with its ``.gitignore`` and ``CACHEDIR.TAG``
-    (raises OSError when it cannot be created or written)."""
+    (raises OSError when it cannot be created or written, and when it is a
+    symlink or not a directory -- unless ``follow``: a ``--cache-dir`` the
+    user named may be a symlink)."""
     _create(directory)
+    if not follow and not _real_directory(directory):
+        raise PermissionError(errno.EPERM, "the cache directory is a symlink or not a directory", str(directory))
     for name, content in ((".gitignore", GITIGNORE), ("CACHEDIR.TAG", CACHEDIR_TAG)):
         if not (directory / name).exists():
             _write_atomic(directory / name, content.encode("ascii"))
@@ -358,6 +370,42 @@ def _prepare(directory: Path) -> None:
 
 def _create(directory: Path) -> None:
     directory.mkdir(parents=True, exist_ok=True)
+
+
+def _real_directory(path: Path | str) -> bool:
+    """``path`` is a directory, and not a symlink to one."""
+    import stat
+
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def _real_directory_or_absent(path: Path | str) -> bool:
+    return _real_directory(path) or not os.path.lexists(path)
+
+
+def _make_dirs(base: Path, *names: str) -> None:
+    """Create ``base/names[0]/names[1]...`` one level at a time; PermissionError
+    (the cache directory is unusable) when a level is a symlink or a file."""
+    path = str(base)
+    for name in names:
+        path = os.path.join(path, name)
+        try:
+            os.mkdir(path)
+        except FileExistsError:
+            pass
+        if not _real_directory(path):
+            raise PermissionError(errno.EPERM, "a symlink or a file inside the cache directory", path)
+
+
+def _is_user_dir(directory: Path) -> bool:
+    """``directory`` is inside the user cache directory (fallint's own)."""
+    try:
+        return Path(directory).is_relative_to(Path(os.path.abspath(user_cache_dir())))
+    except (AttributeError, ValueError):
+        return False
 
 
 # --------------------------------------------------------------------------

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import errno
 import os
-import stat as _stat
 from typing import Any
 from fallint.util.records import dataclass
 from pathlib import Path
 
 MAX_BYTES = 10 * 1024 * 1024  # 10 MiB: larger files are refused, not read
+#: a longer path cannot name a file (the kernel answers ENAMETOOLONG): such
+#: paths are answered without asking the file system, in time linear in their length
+MAX_PATH_CHARS = 4096
 
 
 @dataclass(frozen=True)
@@ -69,26 +71,69 @@ def read_bounded(handle: Any, limit: int) -> bytes | None:
         want = min(1 << 16, limit + 1 - total)
 
 
-def read_text(path: Path, max_bytes: int = MAX_BYTES) -> TextFile:
-    """Read ``path`` as UTF-8 text (BOM allowed); errors are values."""
+class NotRegular(OSError):
+    """:func:`open_regular` found something other than a regular file."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(errno.EINVAL, kind)
+        #: "directory" | "special" (a FIFO, socket or device)
+        self.kind = kind
+
+
+def open_regular(path: Path | str) -> Any:
+    """``open(path, "rb")``, but only for a regular file: a FIFO, socket or
+    device is never opened for blocking reads (opening a FIFO waits for a
+    writer forever), and the check is made on the opened descriptor, so the
+    file cannot be swapped in between.  Raises :class:`NotRegular` (an
+    OSError) for anything else, and OSError as ``open`` does."""
+    text = os.fspath(path)
+    if "\x00" in text:
+        raise OSError(errno.EINVAL, "the path contains a NUL byte")
+    if len(text) > MAX_PATH_CHARS:
+        raise OSError(errno.ENAMETOOLONG, "File name too long")
+    fd = os.open(text, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     try:
-        st = os.stat(path)
+        import stat as _stat
+
+        mode = os.fstat(fd).st_mode
+        if _stat.S_ISDIR(mode):
+            raise NotRegular("directory")
+        if not _stat.S_ISREG(mode):
+            raise NotRegular("special")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_text(path: Path, max_bytes: int = MAX_BYTES) -> TextFile:
+    """Read ``path`` as UTF-8 text (BOM allowed); errors are values.
+
+    Only a regular file is read (checked on the open descriptor, see
+    :func:`open_regular`), and never more than ``max_bytes`` of it."""
+    try:
+        fh = open_regular(path)
     except FileNotFoundError:
         return TextFile(path, error="missing", message="file does not exist")
+    except NotRegular as exc:
+        if exc.kind == "directory":
+            return TextFile(path, error="directory", message="is a directory, not a file")
+        return TextFile(path, error="unreadable", message="is not a regular file")
+    except IsADirectoryError:
+        return TextFile(path, error="directory", message="is a directory, not a file")
     except OSError as exc:
         return TextFile(path, error="unreadable", message=_os_message(exc))
-    if _stat.S_ISDIR(st.st_mode):
-        return TextFile(path, error="directory", message="is a directory, not a file")
-    if not _stat.S_ISREG(st.st_mode):
-        return TextFile(path, error="unreadable", message="is not a regular file")
-    if st.st_size > max_bytes:
-        return TextFile(
-            path,
-            error="too-large",
-            message=f"is {st.st_size:,} bytes; files over {max_bytes:,} bytes are not read",
-        )
     try:
-        with open(path, "rb") as fh:
+        with fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > max_bytes:
+                return TextFile(
+                    path,
+                    error="too-large",
+                    message=f"is {size:,} bytes; files over {max_bytes:,} bytes are not read",
+                )
             data = read_bounded(fh, max_bytes)
     except OSError as exc:
         return TextFile(path, error="unreadable", message=_os_message(exc))
@@ -138,6 +183,8 @@ def _os_message(exc: OSError) -> str:
         return "cannot be read: too many levels of symbolic links (a symlink loop?)"
     if exc.errno in (errno.EACCES, errno.EPERM):
         return "cannot be read: permission denied"
+    if exc.errno == errno.ENAMETOOLONG:
+        return "cannot be read: the path is too long"
     return f"cannot be read: {exc.strerror or exc}"
 
 
@@ -247,6 +294,10 @@ def real_path(path: Path | str) -> str:
     known = _REAL_PATHS.get(text)
     if known is not None:
         return known
+    if len(text) > MAX_PATH_CHARS or "\x00" in text:
+        # no such file can exist: ``realpath`` would take time quadratic in
+        # the number of components (a million-component ``ref``) to say so
+        return os.path.normpath(os.path.abspath(text))
     if ".." in text:
         return os.path.realpath(text)
     head, tail = os.path.split(os.path.abspath(text))
@@ -269,6 +320,8 @@ def forget_real_paths() -> None:
 
 def resolved(path: Path | str) -> Path:
     """``path`` made absolute with symlinks resolved; lexically absolute when that fails (a loop)."""
+    if len(os.fspath(path)) > MAX_PATH_CHARS:
+        return Path(os.path.normpath(os.path.abspath(path)))
     try:
         return Path(path).resolve()
     except (OSError, RuntimeError):

@@ -26,8 +26,8 @@ written."""
 from __future__ import annotations
 
 import os
-import sys
 import re
+import sys
 import warnings
 from functools import cached_property
 from pathlib import Path

@@ -43,7 +43,11 @@ if TYPE_CHECKING:  # pragma: no cover
         Instruction,
         Word,
     )
-    from fallint.formats.dockerignore import DockerIgnore, FalUpload
+    from fallint.formats.dockerignore import (
+        DockerIgnore,
+        FalUpload,
+        SharedUploads,
+    )
     from fallint.loading.files import TextFile
     from fallint.model.project import App, Project
 
@@ -157,14 +161,22 @@ class Build:
         return self.project.memo(("fal-sources", self.path), lambda: fal_copy_sources(text))
 
     @cached_property
-    def upload(self) -> "FalUpload":
-        # imported on first use: costly to import, only Dockerfile / app_files apps need it
-        from fallint.formats.dockerignore import fal_upload
+    def shared_uploads(self) -> "SharedUploads":
+        """The run's uploads over this build context: listed, matched against
+        the ignore patterns and collected once, whatever the number of
+        Dockerfiles and apps using it."""
+        from fallint.formats.dockerignore import SharedUploads
 
+        return self.project.memo(("shared-uploads",), SharedUploads)
+
+    @cached_property
+    def upload(self) -> "FalUpload":
         exclude = [self.app_file] if self.app_file else []
         return self.project.memo(
             ("upload", self.path, self.app_file),
-            lambda: fal_upload(self.context, self.fal_sources.paths, self.ignore, exclude=exclude),
+            lambda: self.shared_uploads.upload(
+                self.context, self.fal_sources.paths, self.ignore, exclude=exclude
+            ),
         )
 
     def related(self) -> list[Related]:
@@ -206,7 +218,7 @@ def build_of(app: "App") -> Build | None:
         return None
     path = Path(value)
     path = path if path.is_absolute() else app.project.root / path
-    return Build(app, value, path, app.project.read(path))
+    return Build(app, value, path, app.project.read_inside(path))
 
 
 def image_is_built(app: "App") -> bool:

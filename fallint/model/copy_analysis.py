@@ -165,7 +165,7 @@ class CopyAnalysis:
                 reason, help = self._missing_locally(value)
                 yield Finding("missing", location, f"{what} {reason}", help)
             return
-        remote = match_sources(self.ctx, value, available=self.upload.files)
+        remote = match_sources(self.ctx, value, tree=self.build.shared_uploads.tree(self.upload))
         if remote.status in ("missing", "excluded"):
             yield self._not_in_remote_context(ins, src, what, location, wildcard)
         elif remote.status == "no-match":

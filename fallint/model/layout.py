@@ -30,6 +30,10 @@ setuptools, like pip):
 * uv_build -- ``tool.uv.build-backend`` ``module-root`` (default ``src``),
   ``module-name`` (string or list; default from the project name), ``namespace``;
 * anything else -- setuptools-style automatic discovery, marked uncertain.
+
+Why one long module: it is a reader of four build backends' configuration
+formats (setuptools, hatchling, poetry-core, flit/pdm/maturin), each with its
+own discovery rules; they share one Layout and one bounded directory walk.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ import re
 from pathlib import Path
 from typing import Any, Iterable
 
-from fallint.loading.files import is_dir, is_file
+from fallint.loading.files import is_dir, is_file, real_path
 from fallint.util.records import dataclass, field
 from fallint.util.text import canonical_name
 
@@ -188,7 +192,7 @@ class Layout:
             for inc in self.included:
                 if _within(inc.path, path) or (inc.recursive and _within(path, inc.path)):
                     return True
-            return bool(self.include_patterns) and any(
+            return bool(self.include_patterns) and _real_within(path, _real(self.root)) and any(
                 self._pattern_included(f) for f in _walk_files(path)
             )
         for inc in self.included:
@@ -288,9 +292,38 @@ def project_layout(root: Path, pyproject: dict) -> Layout:
         "flit": _flit,
         "uv": _uv,
     }.get(backend, _unknown)
-    layout = builder(root, pyproject)
+    global _BOUNDARY
+    boundary = _BOUNDARY
+    _BOUNDARY = _real(root)
+    try:
+        layout = builder(root, pyproject)
+    finally:
+        _BOUNDARY = boundary
     layout.backend = backend
+    # a package-dir of "/" or a where of "../../..": the wheel's sources would
+    # come from outside the project, which fal never uploads; never look there
+    real_root = _real(root)
+    layout.roots = [r for r in layout.roots if _real_within(r.path, real_root)]
+    layout.included = [i for i in layout.included if _real_within(i.path, real_root)]
     return layout
+
+
+#: while a layout is built: the project's real path, which no directory
+#: listing leaves (see :func:`_listdir`)
+_BOUNDARY: str | None = None
+
+
+def _real(path: Path | str) -> str:
+    try:
+        return real_path(path)
+    except (OSError, ValueError):
+        return os.path.abspath(path)
+
+
+def _real_within(path: Path | str, real_root: str) -> bool:
+    """``path``, symlinks resolved, is ``real_root`` or below it."""
+    real = _real(path)
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
 
 
 def _get(data: Any, *path: str) -> Any:
@@ -411,6 +444,7 @@ def _find_packages(
     found: list[str] = []
     pending = [(where, "")]
     visited = 0
+    seen = {_real(where)}  # directories reached twice (a symlink to `.`) are walked once
     while pending and visited < _MAX_WALK:
         directory, prefix = pending.pop(0)
         visited += 1
@@ -418,6 +452,11 @@ def _find_packages(
             full = directory / name
             if not is_dir(full) or "." in name:
                 continue
+            if os.path.islink(full):
+                real = _real(full)
+                if real in seen:
+                    continue
+                seen.add(real)
             package = f"{prefix}{name}"
             if flat:
                 parts = package.split(".")
@@ -708,6 +747,8 @@ def _uv(root: Path, pyproject: dict) -> Layout:
 
 
 def _listdir(path: Path) -> list[str]:
+    if _BOUNDARY is not None and not _real_within(path, _BOUNDARY):
+        return []  # outside the project (package-dir = {"" = "/"}): never listed
     try:
         return sorted(os.listdir(path))
     except OSError:

@@ -20,7 +20,13 @@ import tomli
 
 from fallint.formats.toml import TomlIndex
 from fallint.loading.config import Config, parse_config
-from fallint.loading.files import FileCache, TextFile, is_file
+from fallint.loading.files import (
+    MAX_PATH_CHARS,
+    FileCache,
+    TextFile,
+    is_file,
+    real_path,
+)
 from fallint.model.app_files import AppFiles, app_files_of
 from fallint.model.build import Build, build_of
 from fallint.model.entry_point import EntryPoint, entry_point_of
@@ -179,8 +185,9 @@ class Project:
     def ref_file(self, ref: str) -> Path | None:
         """The absolute, normalised path of the file a ``ref`` names (the part
         before ``::``, relative to the pyproject directory; the directory itself
-        when that part is empty); None when ``ref`` holds a NUL."""
-        if "\x00" in ref:
+        when that part is empty); None when ``ref`` holds a NUL or is too
+        long to name a file (:data:`~fallint.loading.files.MAX_PATH_CHARS`)."""
+        if "\x00" in ref or len(ref) > MAX_PATH_CHARS:
             return None
         return Path(os.path.normpath(os.path.join(self.root, split_ref(ref)[0])))
 
@@ -235,6 +242,30 @@ class Project:
         return parse_config(raw)
 
     def read(self, path: Path) -> TextFile:
+        return self.files.read(path)
+
+    def contains(self, path: Path | str) -> bool:
+        """``path`` (symlinks resolved) is inside the project directory.  A
+        file outside it is never read for a rule's sake: its lines would end
+        up quoted in the diagnostics (``image.dockerfile = "/etc/passwd"``)."""
+        text = os.fspath(path)
+        if "\x00" in text or len(text) > MAX_PATH_CHARS:
+            return False
+        try:
+            root = real_path(self.root)
+            return os.path.commonpath([root, real_path(text)]) == root
+        except (OSError, ValueError):
+            return False
+
+    def read_inside(self, path: Path) -> TextFile:
+        """:meth:`read`, for a file that must be inside the project: one
+        outside it (or reached through a symlink leading out) is not read
+        and comes back with error ``"outside"``."""
+        text = os.fspath(path)
+        if "\x00" in text or len(text) > MAX_PATH_CHARS:
+            return self.files.read(path)  # unreadable, and said so without the file system
+        if not self.contains(path):
+            return TextFile(Path(path), error="outside", message="is outside the project directory")
         return self.files.read(path)
 
     @cached_property
@@ -311,7 +342,7 @@ def load_project(
 def _parse_with_recovery(project: Project) -> dict:
     try:  # the common case: valid TOML, nothing to recover
         data = tomli.loads(project.text)
-    except tomli.TOMLDecodeError:
+    except (tomli.TOMLDecodeError, RecursionError):
         pass
     else:
         project.recovered_text = project.text
@@ -321,10 +352,15 @@ def _parse_with_recovery(project: Project) -> dict:
     for _ in range(MAX_RECOVERY):
         try:
             data = tomli.loads("\n".join(lines))
-        except tomli.TOMLDecodeError as exc:
+        except (tomli.TOMLDecodeError, RecursionError) as exc:
             lineno = getattr(exc, "lineno", None) or 1
             colno = getattr(exc, "colno", None) or 1
             msg = getattr(exc, "msg", None) or str(exc)
+            if isinstance(exc, RecursionError):
+                # tomli (and Python's tomllib, which fal uses) give up on deep nesting
+                lineno, colno = _deep_nesting(lines)
+                msg = (f"arrays or inline tables nested more than {MAX_NESTING} levels deep "
+                       "(TOML parsers refuse them)")
             if lineno > len(lines):
                 lineno = len(lines)
             # tomli reports some errors (e.g. a missing value) at the start of
@@ -354,6 +390,39 @@ def _parse_with_recovery(project: Project) -> dict:
         return data
     project.partially_broken = True
     return {}
+
+
+#: tomli's limit on nested arrays and inline tables
+MAX_NESTING = 400
+
+
+def _deep_nesting(lines: list[str]) -> tuple[int, int]:
+    """(line, column) where arrays / inline tables first nest more than
+    :data:`MAX_NESTING` deep (strings and comments skipped; (1, 1) when not
+    found).  One pass, linear in the text."""
+    depth = 0
+    for number, line in enumerate(lines, 1):
+        quote = None
+        i, n = 0, len(line)
+        while i < n:
+            c = line[i]
+            if quote is not None:
+                if c == "\\" and quote == '"':
+                    i += 1
+                elif c == quote:
+                    quote = None
+            elif c in "\"'":
+                quote = c
+            elif c == "#":
+                break
+            elif c in "[{":
+                depth += 1
+                if depth > MAX_NESTING:
+                    return number, i + 1
+            elif c in "]}":
+                depth = max(0, depth - 1)
+            i += 1
+    return 1, 1
 
 
 def _is_header(line: str) -> bool:

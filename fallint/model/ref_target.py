@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fallint.diagnostics import Location
-from fallint.loading.files import real_path
+from fallint.loading.files import MAX_PATH_CHARS, real_path
 from fallint.model.fal import split_ref
 from fallint.util.records import dataclass
 
@@ -116,6 +116,10 @@ def _resolve(project: "Project", sources: "SourceProject", ref: str) -> RefTarge
     if "\x00" in ref:
         target.problem = "`ref` contains a NUL character"
         target.problem_help = "remove the `\\u0000` escape from the path"
+        return target
+    if len(file_part) > MAX_PATH_CHARS:  # the file system would answer ENAMETOOLONG
+        target.problem = f"the path in `ref` is {len(file_part):,} characters long: no file system accepts it"
+        target.problem_help = "write the path of the Python file relative to pyproject.toml"
         return target
     if not file_part:
         target.problem = "`ref` has no file path before `::`"

@@ -31,6 +31,11 @@ so a relative import in the ref'd file itself fails at run time (the index
 records ``level`` so callers can report that).  Absolute names are searched in
 the layout's source roots (an installed project), then the project root.
 ``fal`` itself is always external.
+
+Why one long module: every question here (what a name is bound to, a class's
+MRO, its routes and settings, fal's scan of a module) walks the same cross-
+file graph of indexes with the same cycle guards and memo tables; split apart,
+each piece would need the others' internals.
 """
 
 from __future__ import annotations
@@ -87,6 +92,10 @@ from fallint.model.layout import Layout, ModuleLocation, SourceRoot, find_in_roo
 from fallint.util.records import dataclass, field, replace
 
 MAX_SOURCE_BYTES = 5 * 1024 * 1024
+#: a longer Python file is not parsed: libcst holds ~10 KB per line of tiny
+#: module-level statements (200,000 lines took 2 GB and 40 s); this bounds a
+#: parse to about 200 MB and a few seconds (see README, "Limits")
+MAX_SOURCE_LINES = 20_000
 
 #: top-level packages that cannot define fal.App subclasses (fal's own
 #: dependencies, and large libraries that do not depend on fal)
@@ -216,6 +225,12 @@ def _load_text(loaded: TextFile, raw: Callable[[], bytes | None]) -> FileResult:
             line=loaded.line if located else None,
             column=loaded.column if located else None,
         )
+    lines = text.count("\n") + 1
+    if lines > MAX_SOURCE_LINES:
+        return FileResult(
+            error="too-large",
+            message=f"has {lines:,} lines; Python files over {MAX_SOURCE_LINES:,} lines are not analysed",
+        )
     try:
         return FileResult(index_source(text))
     except PySyntaxError as exc:
@@ -257,6 +272,12 @@ def _decode_with_cookie(data: bytes | None) -> str | None:
 MIN_PARALLEL_FILES = 8
 #: ... and each worker gets at least this many (starting one costs a libcst import)
 MIN_FILES_PER_WORKER = 4
+#: less source than this (bytes) is parsed in the calling process unless
+#: ``--jobs`` says otherwise: ~1-2 µs of CPU a byte, so up to ~0.3-0.5 s of
+#: parsing, where workers save little wall time and cost CPU (benchmarks/NOTES.md)
+MIN_PARALLEL_BYTES = 256 * 1024
+#: ... and each worker gets at least this much
+MIN_BYTES_PER_WORKER = 96 * 1024
 
 
 @contextmanager
@@ -281,22 +302,29 @@ def available_cpus() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def worker_count(files: int, jobs: int | None = None) -> int:
-    """How many worker processes parse ``files`` files (1: no workers).
+def worker_count(files: int, jobs: int | None = None, size: int | None = None) -> int:
+    """How many worker processes parse ``files`` files of ``size`` bytes in
+    all (1: no workers).
 
     None for a handful of files; else ``jobs`` when given (``--jobs``), or
-    the usable CPUs -- half of them under pre-commit (``PRE_COMMIT`` set), which
-    may run other hooks at the same time -- with at least
-    ``MIN_FILES_PER_WORKER`` files per worker.
+    none when the parse work is small (less than ``MIN_PARALLEL_BYTES``),
+    else the usable CPUs -- half of them under pre-commit (``PRE_COMMIT``
+    set), which may run other hooks at the same time -- with at least
+    ``MIN_FILES_PER_WORKER`` files and ``MIN_BYTES_PER_WORKER`` bytes per worker.
     """
     if files < MIN_PARALLEL_FILES:
         return 1
     if jobs is not None:
         return max(1, min(jobs, files))
+    if size is not None and size < MIN_PARALLEL_BYTES:
+        return 1
     cpus = available_cpus()
     if os.environ.get("PRE_COMMIT"):
         cpus = max(1, cpus // 2)
-    return max(1, min(cpus, files // MIN_FILES_PER_WORKER))
+    count = min(cpus, files // MIN_FILES_PER_WORKER)
+    if size is not None:
+        count = min(count, size // MIN_BYTES_PER_WORKER)
+    return max(1, count)
 
 
 @dataclass(frozen=True)
@@ -331,6 +359,20 @@ def _worker(task: tuple) -> list | None:
         return _run_job(*task).to_list()
     except Exception:
         return None
+
+
+def _job_bytes(jobs: Iterable[_Job]) -> int:
+    """The bytes the jobs have to parse (a file not read yet: its size)."""
+    total = 0
+    for job in jobs:
+        if job.data is not None:
+            total += len(job.data)
+        else:
+            try:
+                total += os.stat(job.path).st_size
+            except OSError:
+                pass
+    return total
 
 
 def _parse_in_workers(jobs: list[_Job], loader: Callable, cache: Any, workers: int) -> list[FileResult | None]:
@@ -637,7 +679,7 @@ class SourceProject:
         if not jobs:
             return
         results = _parse_in_workers(list(jobs.values()), self._loader, self.cache,
-                                    worker_count(len(jobs), self.jobs))
+                                    worker_count(len(jobs), self.jobs, _job_bytes(jobs.values())))
         for (key, job), result in zip(jobs.items(), results):
             if result is None:  # parsed serially (few files, or a worker failed)
                 result = self._parse(job)

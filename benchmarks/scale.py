@@ -1,0 +1,158 @@
+"""Scale and build-context benchmark: wall *and* CPU, paired in the same run
+with validate-pyproject and with a floor.
+
+Usage (repository root)::
+
+    python benchmarks/scale.py [--sizes 100,1000] [--runs 3] [--workdir DIR] [--write]
+
+For each size N it generates (``generate.py --own-dockerfiles``) an N-app
+project in which every container app (one in seven) has its own Dockerfile
+that copies the whole build context (``COPY . /app/``), and times
+``fallint check -q`` cold (``--no-cache``, the CI scenario: a fresh clone),
+warm, and with the changed file passed (the pre-commit scenario: the hook
+passes ``pyproject.toml`` and the changed app file after one was rewritten).
+Each figure is paired with ``validate-pyproject PROJECT/pyproject.toml`` and
+with the floor (start Python, ``tomllib`` the pyproject, ``ast.parse`` every
+module), timed in the same run.  CPU is user + system time of the process
+and its workers (``os.wait4``); medians of ``--runs`` runs.  ``--write``
+replaces the "Scale" section of ``benchmarks/RESULTS.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import generate as gen
+
+RESULTS = HERE / "RESULTS.md"
+SECTION = "## Scale: many Dockerfiles over one build context (benchmarks/scale.py)"
+
+FLOOR = (
+    "import ast, sys, tomllib, pathlib\n"
+    "root = pathlib.Path(sys.argv[1])\n"
+    "tomllib.loads((root / 'pyproject.toml').read_text())\n"
+    "for p in sorted(root.glob('apps/*.py')) + sorted(root.glob('src/benchpkg/*.py')):\n"
+    "    ast.parse(p.read_bytes())\n"
+)
+
+
+def run_once(cmd: list[str]) -> tuple[float, float, int]:
+    """(wall s, CPU s, exit code) of one run of ``cmd``."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    return wall, usage.ru_utime + usage.ru_stime, os.waitstatus_to_exitcode(status)
+
+
+def timed(cmd: list[str], runs: int, before=None) -> tuple[float, float]:
+    walls, cpus = [], []
+    for _ in range(runs):
+        if before is not None:
+            before()
+        wall, cpu, code = run_once(cmd)
+        if code != 0:
+            raise SystemExit(f"{' '.join(cmd)} exited {code}")
+        walls.append(wall)
+        cpus.append(cpu)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def fallint() -> list[str]:
+    return [sys.executable, "-m", "fallint"]
+
+
+def validate_pyproject() -> list[str] | None:
+    script = Path(sys.executable).with_name("validate-pyproject")
+    found = str(script) if script.exists() else shutil.which("validate-pyproject")
+    return [found] if found else None
+
+
+def measure(n: int, workdir: Path, runs: int) -> list[dict]:
+    project = workdir / f"own-dockerfiles-{n}"
+    gen.generate(n, project, own_dockerfiles=True)
+    check = [*fallint(), "check", "-q", str(project)]
+    pyproject = str(project / "pyproject.toml")
+    vp = validate_pyproject()
+    rows = []
+    pairs = {
+        "validate-pyproject": timed([*vp, pyproject], runs) if vp else None,
+        "floor": timed([sys.executable, "-c", FLOOR, str(project)], runs),
+    }
+    cache = project / ".fallint_cache"
+    rows.append(("cold (CI: fresh clone, --no-cache)", timed([*check, "--no-cache"], runs)))
+    subprocess.run(check, stdout=subprocess.DEVNULL, check=True)  # fill the cache
+    rows.append(("warm", timed(check, runs)))
+    module = gen.module_path(project, 1)
+    counter = iter(range(10**6))
+    changed = [*fallint(), "check", "-q", pyproject, str(module)]
+    rows.append(("pre-commit: one app file changed, files passed",
+                 timed(changed, runs, before=lambda: gen.touch_module(module, f"t{next(counter)}"))))
+    out = []
+    for scenario, (wall, cpu) in rows:
+        row = {"apps": n, "scenario": scenario, "wall": wall, "cpu": cpu}
+        for name, pair in pairs.items():
+            row[name] = pair
+        out.append(row)
+    shutil.rmtree(cache, ignore_errors=True)
+    return out
+
+
+def table(rows: list[dict]) -> str:
+    lines = [
+        ("| apps | scenario | wall ms | CPU ms | validate-pyproject wall / CPU ms | × vp (wall, CPU) "
+         "| floor wall / CPU ms | × floor (wall, CPU) |"),
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        vp, fl = r.get("validate-pyproject"), r["floor"]
+        def ratio(p, r=r):
+            return f"{r['wall'] / p[0]:.2f}×, {r['cpu'] / p[1]:.2f}×" if p else "–"
+
+        lines.append(
+            f"| {r['apps']:,} | {r['scenario']} | {r['wall'] * 1000:.0f} | {r['cpu'] * 1000:.0f} | "
+            + (f"{vp[0] * 1000:.0f} / {vp[1] * 1000:.0f}" if vp else "–")
+            + f" | {ratio(vp)} | {fl[0] * 1000:.0f} / {fl[1] * 1000:.0f} | {ratio(fl)} |"
+        )
+    return "\n".join(lines)
+
+
+def write(text: str) -> None:
+    body = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+    start = body.find(SECTION)
+    if start >= 0:
+        end = body.find("\n## ", start + len(SECTION))
+        body = body[:start] + (body[end + 1:] if end >= 0 else "")
+    RESULTS.write_text(body.rstrip("\n") + "\n\n" + SECTION + "\n\n" + text + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,1000")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "fallint-scale")
+    parser.add_argument("--write", action="store_true")
+    args = parser.parse_args(argv)
+    rows = []
+    for n in [int(s) for s in args.sizes.split(",") if s]:
+        rows += measure(n, args.workdir, args.runs)
+    text = table(rows)
+    print(text)
+    if args.write:
+        write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
