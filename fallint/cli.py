@@ -74,11 +74,25 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--jobs", "-j", type=int, metavar="N",
                        help="worker processes for parsing Python files (default: automatic; 1 = serial)")
 
+    check.add_argument("--fal-version", metavar="VERSION",
+                       help="judge by this fal release: a version, a series (1.75), a specifier or `latest` "
+                       "(overrides [tool.fallint] fal-version and any pin)")
+    check.add_argument("--show-settings", action="store_true",
+                       help="print the effective settings of each project (rules, fal release and why) and exit 0")
+    check.add_argument("-v", "--verbose", action="store_true",
+                       help="say which fal release each project is judged by, and which directories were skipped")
+
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--output-format", choices=("table", "json", "markdown"), default="table")
 
     rule = sub.add_parser("rule", help="show a rule's documentation")
     rule.add_argument("code", metavar="CODE", help="a rule code (FAL503) or name (unknown-machine-type)")
+
+    show = sub.add_parser("show", help="an app's effective deploy configuration (values, where they come from, fal release)")
+    show.add_argument("app", metavar="APP", help="the app key ([tool.fal.apps.APP])")
+    show.add_argument("paths", nargs="*", metavar="PATH", help="where to look (default: .)")
+    show.add_argument("--output-format", choices=("text", "json"), default="text")
+    show.add_argument("--fal-version", metavar="VERSION", help="judge by this fal release")
 
     sub.add_parser("schema", help="print the JSON Schema of [tool.fal] (for editors and validate-pyproject)")
 
@@ -101,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
             return _rules(args)
         if args.command == "rule":
             return _rule(args)
+        if args.command == "show":
+            return _show(args, parser)
         if args.command == "clean":
             return _clean(args)
         if args.command == "schema":
@@ -188,7 +204,19 @@ def _check(args, parser) -> int:
         parser.exit(2, f"fallint: error: FALLINT_OUTPUT_FORMAT={args.output_format!r} is not a format ({', '.join(FORMATS)})\n")
     if args.jobs is not None and args.jobs < 1:
         parser.exit(2, "fallint: error: --jobs must be at least 1\n")
+    if args.fal_version:
+        from fallint.model.fal_release import check_version_choice
+
+        problem = check_version_choice(args.fal_version)
+        if problem is not None:
+            message, hint = problem
+            extra = f"; did you mean `{hint}`?" if hint else ""
+            parser.exit(2, f"fallint: error: --fal-version: {message}{extra}\n")
     project_options = {"no_cache": args.no_cache, "cache_dir": args.cache_dir, "jobs": args.jobs}
+    if args.fal_version:
+        project_options["fal_version"] = args.fal_version
+    if args.verbose:
+        project_options["verbose"] = True
     options = Options(
         select=select,
         extend_select=extend,
@@ -210,6 +238,16 @@ def _check(args, parser) -> int:
     except UsageError as exc:
         print(f"fallint: error: {exc}", file=sys.stderr)
         return 2
+    if args.show_settings:
+        from fallint.reports.settings import render_settings
+
+        sys.stdout.write(render_settings(result.projects, cwd))
+        return 0
+    if args.verbose:
+        from fallint.reports.settings import verbose_lines
+
+        for line in verbose_lines(result.projects, cwd):
+            print(line, file=sys.stderr)
     if args.app:
         known = {a.key for p in result.projects for a in p.all_apps}
         missing = [a for a in args.app if a not in known]
@@ -293,6 +331,31 @@ def _rule(args) -> int:
         print(f"fallint: error: no rule `{args.code}`{extra}", file=sys.stderr)
         return 2
     sys.stdout.write(render_rule(rule))
+    return 0
+
+
+def _show(args, parser) -> int:
+    from fallint.engine.run import Options, UsageError, check_paths
+    from fallint.reports.show import app_facts, render_show
+
+    if args.fal_version:
+        from fallint.model.fal_release import check_version_choice
+
+        problem = check_version_choice(args.fal_version)
+        if problem is not None:
+            parser.exit(2, f"fallint: error: --fal-version: {problem[0]}\n")
+    options = Options(apps=[args.app], project_options={"fal_version": args.fal_version} if args.fal_version else {})
+    cwd = Path(os.getcwd())
+    try:
+        result = check_paths(args.paths, options, cwd)
+    except UsageError as exc:
+        print(f"fallint: error: {exc}", file=sys.stderr)
+        return 2
+    facts = [app_facts(a, cwd) for p in result.projects for a in p.all_apps if a.key == args.app]
+    if not facts:
+        print(f"fallint: error: no app named {args.app}", file=sys.stderr)
+        return 2
+    sys.stdout.write(render_show(facts, args.output_format))
     return 0
 
 

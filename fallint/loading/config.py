@@ -26,6 +26,7 @@ KNOWN_KEYS = (
     "per-app-ignores",
     "extra-machine-types",
     "fail-on",
+    "fal-version",
 )
 
 
@@ -54,6 +55,8 @@ class Config:
     per_app_ignores: dict[str, list[str]] = field(default_factory=dict)
     extra_machine_types: list[str] = field(default_factory=list)
     fail_on: str | None = None
+    #: ``fal-version``: the fal release to judge by (checked by FAL905)
+    fal_version: str | None = None
     problems: list[ConfigProblem] = field(default_factory=list)
     #: every selector written in the table, where (validated by the engine)
     selectors: list[SelectorUse] = field(default_factory=list)
@@ -119,6 +122,13 @@ def parse_config(raw: object) -> Config:
                 cfg.extra_machine_types = list(value)
             else:
                 cfg.problems.append(ConfigProblem(path, "extra-machine-types must be a list of strings"))
+        elif norm == "fal-version":
+            if isinstance(value, str) and value.strip():
+                cfg.fal_version = value.strip()
+            else:
+                cfg.problems.append(
+                    ConfigProblem(path, f"fal-version must be a version string (\"1.75.2\", \">=1.70\", \"latest\"), not {value!r}")
+                )
         elif norm == "fail-on":
             if value in SEVERITIES:
                 cfg.fail_on = value

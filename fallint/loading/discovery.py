@@ -43,8 +43,22 @@ def mentions_fal(text: str) -> bool:
     return bool(_FAL_RE.search(text))
 
 
+#: template directories (``{{cookiecutter.project_slug}}``, ``{% ... %}``) the
+#: last :func:`resolve_targets` skipped (``--verbose`` lists them)
+SKIPPED_TEMPLATES: list[str] = []
+_TEMPLATE_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+
+
+def is_template_dir(name: str) -> bool:
+    """A directory named with template placeholders: a template, not a project."""
+    return bool(_TEMPLATE_RE.search(name))
+
+
 def _skip_dir(name: str, path: str) -> bool:
     if name.startswith(".") or name in SKIP_DIRS or name.endswith(".egg-info"):
+        return True
+    if is_template_dir(name):  # only when walking: a template named on the command line is linted
+        SKIPPED_TEMPLATES.append(path)
         return True
     return os.path.isfile(os.path.join(path, "pyvenv.cfg"))
 
@@ -83,6 +97,7 @@ def resolve_targets(paths: list[str], cwd: Path) -> list[tuple[str, Path, list[P
     Raises :class:`UsageError` for paths that do not exist or cannot be read.
     """
     out = []
+    SKIPPED_TEMPLATES.clear()
     for raw in paths or ["."]:
         p = Path(raw)
         if not p.is_absolute():

@@ -301,6 +301,15 @@ class Project:
         return {os.path.realpath(self.pyproject_path): self.data}
 
     @cached_property
+    def fal_releases(self):
+        """The fal release(s) that deploy this project (:class:`~fallint.releases.pins.Pins`),
+        computed once; None when nothing pins or chooses one (the newest release:
+        see :mod:`fallint.model.fal_release`)."""
+        from fallint.model.fal_release import project_pins
+
+        return project_pins(self)
+
+    @cached_property
     def layout(self):
         # imported on first use: only entry-point / Python apps need the layout
         from fallint.model.layout import project_layout

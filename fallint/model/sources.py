@@ -804,8 +804,23 @@ class SourceProject:
                 target = self._dotted(path, binding.alias, seen)
                 if target is not None:
                     return target
+            target = self._conditional_app(path, binding, seen)
+            if target is not None:
+                return target
             return Symbol("assignment", binding.name, path, binding.line, binding.column)
         return self._imported(path, binding, seen)
+
+    def _conditional_app(self, path: Path, binding: AssignmentEntry, seen: frozenset) -> Symbol | None:
+        """``X if COND else Y`` where a branch is a fal.App class (a guarded
+        ``import fal``): fal is installed when fal loads the file, so that branch."""
+        m = _CONDITIONAL_RE.match(binding.value.source) if binding.value is not None else None
+        if m is None:
+            return None
+        for branch in (m.group(1), m.group(2)):
+            target = self._dotted(path, branch, seen)
+            if target is not None and self._is_app(target, frozenset()) is True:
+                return target
+        return None
 
     def _imported(self, path: Path, entry: ImportEntry, seen: frozenset) -> Symbol | None:
         if entry.attr is None:  # import a.b / import a.b as c
@@ -1240,6 +1255,9 @@ class SourceProject:
 # --------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------
+
+
+_CONDITIONAL_RE = re.compile(r"^\(?\s*([A-Za-z_][\w.]*)\s+if\s+.+?\s+else\s+([A-Za-z_][\w.]*)\s*\)?$", re.S)
 
 
 def _external_is_app(canonical: str) -> bool | None:

@@ -15,7 +15,8 @@ class InvalidConfig(Rule):
         A `[tool.fallint]` setting fallint does not know, a selector that names no
         rule, or a value of the wrong type. Known settings: `select`,
         `extend-select`, `ignore` (a list, or a table of rule -> reason),
-        `per-app-ignores`, `extra-machine-types`, `fail-on`.
+        `per-app-ignores`, `extra-machine-types`, `fail-on`, `fal-version` (a
+        version that is not a fal release is FAL905).
     """
     why = "fallint ignores the setting, so the configuration does not do what it says."
     fix = "Correct the key or value; `fallint rules` lists every rule code and name."

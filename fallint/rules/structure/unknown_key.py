@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fallint.rules.registry import ERROR, Example, Rule, register
 from fallint.rules.structure._common import sub_tables
+from fallint.rules.structure._releases import deferred_to_release_rules
 from fallint.util.suggest import did_you_mean
 
 
@@ -18,6 +19,11 @@ class UnknownKey(Rule):
         `image`, `image.registries.<name>` or `retry_config.<condition>` tables, with
         a "did you mean" suggestion. Keys inside an app are *not* normalised by fal:
         `machine-type` is not `machine_type`.
+
+        **Depends on the fal release**: when the project pins or chooses a fal
+        release (see "Which fal release" in the README), a key that some fal
+        release reads is judged by FAL016/FAL017 against the deploying release(s)
+        instead; this rule keeps the keys no release knows.
     """
     why = "fal raises `Found unexpected keys` and refuses to run or deploy the app."
     fix = "Correct the spelling (see the suggestion) or remove the key."
@@ -52,6 +58,8 @@ class UnknownKey(Rule):
                     continue
                 if path == () and key == "app_scale_settings" and "no_scale" in table:
                     continue  # reported as no-scale-with-scale-settings
+                if deferred_to_release_rules(app, path, key):
+                    continue  # judged by the pinned release: FAL016/FAL017
                 hint = did_you_mean(key, known)
                 yield self.at(
                     app,
