@@ -217,7 +217,15 @@ def hover(state: Any, path: str, lines: list[str], line: int, col: int) -> str |
 
 
 def pinned_fal_version(project: Any) -> str | None:
-    """The fal release the project pins (``fal==X`` in ``[project].dependencies``), if any."""
+    """The fal release that deploys the project, when something pins or
+    chooses one (:attr:`Project.fal_releases`), else ``fal==X`` in
+    ``[project].dependencies``; None when unknown."""
+    try:
+        pins = getattr(project, "fal_releases", None)
+        if pins is not None and getattr(pins, "kind", "default") != "default":
+            return pins.release
+    except Exception:
+        pass
     deps = project.data.get("project", {}).get("dependencies") if isinstance(project.data.get("project"), dict) else None
     if not isinstance(deps, list):
         return None
