@@ -653,6 +653,10 @@ def report(bench: Bench, argv: list[str]) -> str:
     lines += [f"- **{v.word}**: {v.target}. {v.detail}." for v in verdicts]
     if NOTES.is_file():  # the hand-written analysis of the latest results
         lines += ["", NOTES.read_text(encoding="utf-8").strip()]
+    old = RESULTS.read_text(encoding="utf-8") if RESULTS.is_file() else ""
+    start, end = "<!-- server-benchmark:start -->", "<!-- server-benchmark:end -->"
+    if start in old and end in old:  # benchmarks/server.py's section stays
+        lines += ["", old[old.index(start): old.index(end) + len(end)]]
     return "\n".join(lines) + "\n"
 
 

@@ -5,6 +5,7 @@
     fallint rule CODE          a rule's full documentation
     fallint clean [PATH ...]   remove fallint's caches
     fallint schema             the JSON Schema of [tool.fal]
+    fallint server             a language server (LSP over stdio; pip install 'fallint[server]')
 
 Exit codes: 0 clean, 1 diagnostics at or above the failure threshold,
 2 usage errors and unreadable input.
@@ -112,6 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
     clean = sub.add_parser("clean", help="remove fallint's cache directories")
     clean.add_argument("paths", nargs="*", metavar="PATH")
     clean.add_argument("--cache-dir", metavar="DIR")
+
+    server = sub.add_parser("server", help="run the language server (LSP over stdio; needs fallint[server])")
+    server.add_argument("--stdio", action="store_true", help="accepted for editors that pass it (stdio is the only transport)")
     return parser
 
 
@@ -134,6 +138,10 @@ def main(argv: list[str] | None = None) -> int:
 
             sys.stdout.write(render_schema())
             return 0
+        if args.command == "server":
+            from fallint.server import main as serve
+
+            return serve()
         parser.print_help(sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -189,15 +189,28 @@ def _os_message(exc: OSError) -> str:
 
 
 class FileCache:
-    """Per-run memo of :func:`read_text` results, keyed by absolute path."""
+    """Per-run memo of :func:`read_text` results, keyed by absolute path.
 
-    def __init__(self) -> None:
+    ``overlays`` maps absolute paths to text that stands in for the file's
+    contents on disk (an editor's unsaved buffers: see :mod:`fallint.server`).
+    """
+
+    def __init__(self, overlays: dict[str, str] | None = None) -> None:
         self._files: dict[Path, TextFile] = {}
         #: bytes already read by someone else (see :meth:`offer`), by absolute path
         self._offered: dict[str, bytes] = {}
+        #: absolute path -> text read instead of the file on disk
+        self.overlays: dict[str, str] = dict(overlays) if overlays else {}
         #: directory listings (see :meth:`listdir`), by absolute path
         self._listings: dict[str, list[str]] = {}
         self.reads = 0
+
+    def overlay_bytes(self, path: Path | str) -> bytes | None:
+        """The overlay of ``path`` as UTF-8 bytes, or None when it has none."""
+        if not self.overlays:
+            return None
+        text = self.overlays.get(os.path.abspath(path))
+        return text.encode("utf-8", "surrogatepass") if text is not None else None
 
     def offer(self, path: Path, data: bytes) -> None:
         """Keep the bytes of regular file ``path``, just read elsewhere (the
@@ -211,6 +224,8 @@ class FileCache:
         text = os.path.abspath(path)
         key = Path(text)
         hit = self._files.get(key)
+        if hit is None and self.overlays and text in self.overlays:
+            hit = self._files[key] = decode(key, self.overlay_bytes(text) or b"")
         if hit is None:
             data = self._offered.pop(text, None)
             if data is not None:

@@ -318,8 +318,14 @@ class Project:
 
 
 def load_project(
-    pyproject_path: Path, files: FileCache, app_filter: frozenset[str] | None = None
+    pyproject_path: Path,
+    files: FileCache,
+    app_filter: frozenset[str] | None = None,
+    reuse: Project | None = None,
 ) -> Project:
+    """Load ``pyproject_path``.  ``reuse``: an earlier load of the same file
+    (a long-lived process, the language server): when the text is unchanged
+    its parse and position index are taken over instead of computed again."""
     project = Project(pyproject_path=pyproject_path, files=files, app_filter=app_filter)
     tf = files.read(pyproject_path)
     if not tf.ok:
@@ -329,6 +335,15 @@ def load_project(
         project.partially_broken = True
         return project
     project.text = tf.text or ""
+    if reuse is not None and reuse.text == project.text and reuse.pyproject_path == pyproject_path and reuse.text:
+        project.recovered_text = reuse.recovered_text
+        project.data = reuse.data
+        project.load_errors = list(reuse.load_errors)
+        project.broken_apps = set(reuse.broken_apps)
+        project.partially_broken = reuse.partially_broken
+        if "index" in reuse.__dict__:
+            project.__dict__["index"] = reuse.__dict__["index"]
+        return project
     project.data = _parse_with_recovery(project)
     return project
 

@@ -693,7 +693,9 @@ class SourceProject:
         cache = self.cache
         if cache is None and (self.files is None or self._loader is not load_file):
             return _Job(path)
-        data = read_source(path)
+        data = self.files.overlay_bytes(path) if self.files is not None else None
+        if data is None:
+            data = read_source(path)
         if data is None:  # not a readable file: load_file says why (never cached)
             return _Job(path)
         if self.files is not None:

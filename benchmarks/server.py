@@ -1,0 +1,142 @@
+"""Benchmark ``fallint server``'s re-check after a keystroke.
+
+Usage (from the repository root)::
+
+    python benchmarks/server.py [--sizes 1000] [--runs 21] [--write] [--workdir DIR]
+
+For the bundled ``examples/broken`` project (4 apps) and synthetic projects of
+``--sizes`` apps (``benchmarks/generate.py``), the script drives the
+server's model (:class:`fallint.server.workspace.Workspace`, what the LSP
+handlers call; no JSON-RPC) in-process:
+
+* **open**: the first check of the project (``.fallint_cache/`` removed first);
+* **keystroke**: one app's Python file is changed in an unsaved buffer (a
+  string literal gets one more character each run) and the apps using it are
+  re-checked -- what ``textDocument/didChange`` does after its debounce;
+* **pyproject keystroke**: the same for an edit of the ``pyproject.toml``
+  (a comment), which re-checks the whole project.
+
+Each timing is the median of ``--runs`` warm runs (after one run not
+counted).  With ``--write`` the table replaces the "Language server" section
+of ``benchmarks/RESULTS.md`` (kept there by ``benchmarks/run.py --write``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+RESULTS = HERE / "RESULTS.md"
+START, END = "<!-- server-benchmark:start -->", "<!-- server-benchmark:end -->"
+TARGETS = {"examples/broken": 50.0, 1000: 200.0}
+
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(HERE))
+
+
+def _time(fn, runs: int) -> list[float]:
+    fn()  # warm-up, not counted
+    out = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def bench(name: str, root: Path, module: Path, runs: int) -> list[tuple]:
+    from fallint.server.workspace import Workspace
+
+    shutil.rmtree(root / ".fallint_cache", ignore_errors=True)
+    ws = Workspace()
+    pyproject = str(root / "pyproject.toml")
+    start = time.perf_counter()
+    ws.refresh(pyproject)
+    opened = (time.perf_counter() - start) * 1000
+    state = ws.projects[pyproject]
+    assert state.apps_using(str(module)), f"no app uses {module}"
+    source = module.read_text()
+    counter = [0]
+
+    def keystroke() -> None:
+        counter[0] += 1
+        ws.set_overlay(str(module), source + f"\n_TYPED = {'x' * counter[0]!r}\n")
+        assert ws.refresh(str(module)) == [pyproject]
+
+    toml = Path(pyproject).read_text()
+
+    def toml_keystroke() -> None:
+        counter[0] += 1
+        ws.set_overlay(pyproject, toml + "\n# " + "x" * counter[0] + "\n")
+        assert ws.refresh(pyproject) == [pyproject]
+
+    apps = len(state.project.all_apps)
+    rows = [(name, apps, "open (cold, first check)", [opened])]
+    rows.append((name, apps, f"keystroke in {module.relative_to(root)}", _time(keystroke, runs)))
+    rows.append((name, apps, "keystroke in pyproject.toml", _time(toml_keystroke, max(5, runs // 4))))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000")
+    parser.add_argument("--runs", type=int, default=21)
+    parser.add_argument("--write", action="store_true")
+    parser.add_argument("--workdir", default=os.path.join(tempfile.gettempdir(), "fallint-server-bench"))
+    args = parser.parse_args(argv)
+    from generate import generate, module_path
+
+    work = Path(args.workdir)
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    example = work / "broken"
+    shutil.copytree(REPO / "examples" / "broken", example)
+    rows = bench("examples/broken", example, example / "apps" / "image_gen.py", args.runs)
+    for size in [int(s) for s in args.sizes.split(",") if s.strip()]:
+        root = work / f"apps-{size}"
+        generate(size, root)
+        rows += bench(size, root, module_path(root, 1), args.runs)
+
+    lines = [
+        START,
+        "## Language server (`fallint server`)",
+        "",
+        f"Written by `python benchmarks/server.py --write` ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())},"
+        f" {os.cpu_count()} CPUs, Python {sys.version.split()[0]}): in-process re-checks through the server's "
+        "model, median of the warm runs.",
+        "",
+        "| project | apps | what | median ms | min ms | max ms | runs | target |",
+        "|---|---:|---|---:|---:|---:|---:|---|",
+    ]
+    verdicts = []
+    for name, apps, what, times in rows:
+        target = TARGETS.get(name) if what.startswith("keystroke in ") and "pyproject" not in what else None
+        median = statistics.median(times)
+        verdict = ""
+        if target is not None:
+            verdict = f"< {target:.0f} ms: {'met' if median < target else 'NOT met'}"
+            verdicts.append(median < target)
+        label = name if isinstance(name, str) else f"synthetic, {name} apps"
+        lines.append(f"| {label} | {apps} | {what} | {median:.1f} | {min(times):.1f} | {max(times):.1f} | {len(times)} | {verdict} |")
+    lines += ["", END]
+    text = "\n".join(lines)
+    print(text)
+    if args.write:
+        old = RESULTS.read_text(encoding="utf-8") if RESULTS.is_file() else ""
+        if START in old and END in old:
+            old = old[: old.index(START)].rstrip() + old[old.index(END) + len(END):]
+        RESULTS.write_text(old.rstrip() + "\n\n" + text + "\n", encoding="utf-8")
+        print(f"wrote {RESULTS}", file=sys.stderr)
+    return 0 if all(verdicts) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
