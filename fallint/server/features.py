@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from fallint.diagnostics import Diagnostic, Location
+from fallint.diagnostics import SAFE, Diagnostic, Fix, Location
 from fallint.engine.suppress import COMMENT_RE
 
 _HEADER_RE = re.compile(r"^\s*\[\s*tool\s*\.\s*fal\s*\.\s*apps\s*\.\s*(\"[^\"]*\"|'[^']*'|[A-Za-z0-9_-]+)\s*\]\s*(#.*)?$")
@@ -110,52 +110,27 @@ def _comment_only_line(lines: list[str], edit: Edit) -> bool:
 # -- fixes (when diagnostics carry them) ------------------------------------------
 
 
-def fix_of(diagnostic: Diagnostic) -> Any:
-    return getattr(diagnostic, "fix", None)
+def fix_of(diagnostic: Diagnostic) -> Fix | None:
+    return diagnostic.fix
 
 
-def fix_edits(fix: Any, path: Path) -> list[Edit] | None:
-    """The edits of ``fix`` in file ``path`` (duck-typed: a fix has ``edits``,
-    each with a ``location`` (or ``path``/``line``/``column``/``end_line``/
-    ``end_column``) and the new text in ``content``/``replacement``/``text``/
-    ``new_text``).  None when the fix is of an unknown shape or touches other files."""
-    edits = getattr(fix, "edits", None)
-    if edits is None:
-        edits = [fix]
+def fix_edits(fix: Fix, path: Path) -> list[Edit] | None:
+    """The edits of ``fix`` as (line, column, end line, end column, new text)
+    in file ``path``; None when the fix also touches another file."""
     out: list[Edit] = []
-    for edit in edits:
-        loc = getattr(edit, "location", None) or edit
-        new = None
-        for attr in ("content", "replacement", "new_text", "text"):
-            value = getattr(edit, attr, None)
-            if isinstance(value, str):
-                new = value
-                break
-        try:
-            epath = Path(loc.path)
-            span = tuple(int(getattr(loc, a)) for a in ("line", "column", "end_line", "end_column"))
-        except (AttributeError, TypeError, ValueError):
+    for edit in fix.edits:
+        if os.path.abspath(edit.path) != os.path.abspath(path):
             return None
-        if new is None or os.path.abspath(epath) != os.path.abspath(path):
-            return None
-        out.append((*span, new))  # type: ignore[arg-type]
+        out.append((edit.line, edit.column, edit.end_line, edit.end_column, edit.content))
     return out or None
 
 
-def fix_title(fix: Any, diagnostic: Diagnostic) -> str:
-    title = getattr(fix, "title", None) or getattr(fix, "message", None) or getattr(fix, "description", None)
-    return str(title) if title else f"Fix {diagnostic.code}: {diagnostic.message}"
+def fix_title(fix: Fix, diagnostic: Diagnostic) -> str:
+    return fix.message or f"Fix {diagnostic.code}: {diagnostic.message}"
 
 
-def fix_is_safe(fix: Any) -> bool:
-    applicability = getattr(fix, "applicability", None)
-    if applicability is not None:
-        return str(getattr(applicability, "value", applicability)).lower() == "safe"
-    safe = getattr(fix, "safe", None)
-    if safe is None:
-        unsafe = getattr(fix, "unsafe", None)
-        return not unsafe if unsafe is not None else True
-    return bool(safe)
+def fix_is_safe(fix: Fix) -> bool:
+    return fix.applicability == SAFE
 
 
 # -- where the cursor is in a pyproject ---------------------------------------------

@@ -187,13 +187,22 @@ async def test_code_action_ignores_the_rule_on_this_line(client: LanguageClient,
     change_doc(client, pyproject, "\n".join(lines))
     after = await wait_for(client, pyproject, lambda d: "FAL503" not in codes(d), "FAL503 suppressed")
     assert "FAL106" in codes(after) and "FAL910" not in codes(after)
-    # no fixes exist yet for these diagnostics: fixAll offers nothing
+    # fixAll applies every safe fix: the deprecated `no_scale` (FAL501) goes
     fix_all = await client.text_document_code_action_async(types.CodeActionParams(
         text_document=types.TextDocumentIdentifier(uri=uri(pyproject)),
         range=types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)),
         context=types.CodeActionContext(diagnostics=[], only=["source.fixAll.fallint"]),
     ))
-    assert not fix_all
+    assert [a.kind for a in fix_all] == ["source.fixAll.fallint"], fix_all
+    fixed = "\n".join(lines).split("\n")
+    edits = sorted(fix_all[0].edit.changes[uri(pyproject)], key=lambda e: (e.range.start.line, e.range.start.character))
+    for e in reversed(edits):
+        assert e.range.start.line == e.range.end.line
+        row = fixed[e.range.start.line]
+        fixed[e.range.start.line] = row[: e.range.start.character] + e.new_text + row[e.range.end.character:]
+    assert "no_scale" not in "\n".join(fixed) and "app_scale_settings = false" in "\n".join(fixed)
+    change_doc(client, pyproject, "\n".join(fixed))
+    await wait_for(client, pyproject, lambda d: "FAL501" not in codes(d) and "FAL106" in codes(d), "FAL501 fixed")
     change_doc(client, pyproject, text)
     await wait_for(client, pyproject, lambda d: "FAL503" in codes(d), "FAL503 back")
 

@@ -132,19 +132,15 @@ def test_ignore_edit_in_toml_and_python():
     assert features.apply_edits(py, [edit]).split("\n")[1] == "class A(fal.App):  # fallint: ignore[FAL110]"
 
 
-def test_fix_edits_are_read_from_a_fix_attribute(tmp_path: Path):
-    from types import SimpleNamespace
-
-    from fallint.diagnostics import Location
+def test_fix_edits_of_a_real_fix(tmp_path: Path):
+    from fallint.diagnostics import Edit, Fix
 
     path = tmp_path / "pyproject.toml"
-    fix = SimpleNamespace(edits=[SimpleNamespace(location=Location(path, 2, 16, 2, 24), content="GPU-H100")],
-                          applicability="safe", title="use GPU-H100")
+    fix = Fix.safe("use GPU-H100", Edit(path, 2, 16, 2, 24, "GPU-H100"))
     assert features.fix_edits(fix, path) == [(2, 16, 2, 24, "GPU-H100")]
-    assert features.fix_is_safe(fix)
-    assert not features.fix_is_safe(SimpleNamespace(applicability="unsafe"))
+    assert features.fix_is_safe(fix) and features.fix_title(fix, None) == "use GPU-H100"
+    assert not features.fix_is_safe(Fix.unsafe("maybe", Edit(path, 1, 1, 1, 1, "x")))
     assert features.fix_edits(fix, tmp_path / "other.toml") is None
-    assert features.fix_edits(SimpleNamespace(), path) is None
 
 
 def test_hover_and_definition(broken: Path):
