@@ -266,7 +266,7 @@ def _check(args, parser) -> int:
     if args.verbose:
         from fallint.reports.settings import verbose_lines
 
-        for line in verbose_lines(result.projects, cwd):
+        for line in verbose_lines(result.projects, cwd, result.skipped_templates):
             print(line, file=sys.stderr)
     configs = [p.config for p in result.projects]
     unsafe = args.unsafe_fixes if args.unsafe_fixes is not None else any(c.unsafe_fixes for c in configs)

@@ -42,6 +42,8 @@ class RunResult:
     failed: bool
     internal_errors: list[str] = field(default_factory=list)
     files: FileCache | None = None
+    #: template directories discovery skipped (``--verbose`` lists them)
+    skipped_templates: list[str] = field(default_factory=list)
 
 
 def check_paths(paths: list[str], options: Options | None = None, cwd: Path | None = None) -> RunResult:
@@ -53,7 +55,8 @@ def check_paths(paths: list[str], options: Options | None = None, cwd: Path | No
     cwd = cwd or Path(os.getcwd())
     forget_real_paths()
     files = FileCache()
-    targets = resolve_targets(paths, cwd)
+    templates: list[str] = []
+    targets = resolve_targets(paths, cwd, templates)
     app_filter = frozenset(options.apps) if options.apps else None
 
     projects: dict[Path, Project] = {}
@@ -104,7 +107,7 @@ def check_paths(paths: list[str], options: Options | None = None, cwd: Path | No
             failed = True
         diagnostics.extend(diags)
     diagnostics.sort(key=lambda d: d.sort_key(cwd))
-    return RunResult(diagnostics, linted, apps, failed, internal, files)
+    return RunResult(diagnostics, linted, apps, failed, internal, files, templates)
 
 
 def prefetch_sources(projects: list[Project]) -> None:

@@ -54,22 +54,29 @@ class ApiNeedsNewerFal(RefRule):
     code = "FAL116"
     name = "api-needs-newer-fal"
     severity = ERROR
-    summary = "The app's file imports a fal name, or passes a class keyword, the deploying fal release lacks"
+    summary = "The app's file uses a fal name, or passes a keyword, the deploying fal release lacks"
     what = """
         In the file of an app's `ref`: `from fal... import NAME`, `import fal.MODULE`
-        (as `import fal.x` or `import fal.x as y`), or a class keyword of the deployed
-        class (`class Web(fal.App, keep_alive=300)`) that *every* deploying fal
-        release lacks, naming the release that added (or removed) it. Only modules of
-        fal's public API the release table covers are judged; the deploying release is
-        found as for FAL016 (pins, `fal-version`, `--fal-version`), and with nothing
-        pinned this rule does not run.
+        (as `import fal.x` or `import fal.x as y`), a `fal.NAME` / `fal.toolkit.NAME`
+        named by a decorator or a class base, a keyword of `@fal.function(...)`, or
+        a class keyword of the deployed class (`class Web(fal.App, keep_alive=300)`)
+        that *every* deploying fal release lacks, naming the release that added (or
+        removed) it. Only modules of fal's public API the release table covers are
+        judged; the deploying release is found as for FAL016 (pins, `fal-version`,
+        `--fal-version`), and with nothing pinned it is the newest release fallint
+        knows. A keyword of `@fal.function` is one of its parameters or an option
+        its host reads; releases before 1.69.11 pass unknown ones on unchecked.
+        Attribute use elsewhere in the code (`fal.toolkit.X(...)` in a function
+        body) is not judged.
 
         **Depends on the fal release**: `from fal.toolkit import optimize` works up
-        to fal 1.71.0 and fails from 1.71.1 on.
+        to fal 1.71.0 and fails from 1.71.1 on (so it is an error with nothing pinned).
     """
     why = """
-        Importing the file fails with `ImportError` (or `ModuleNotFoundError`), and an
-        unknown class keyword raises `TypeError` when the class is created, so
+        Importing the file fails with `ImportError` (or `ModuleNotFoundError`), a
+        missing `fal.X` with `AttributeError`, an unknown `@fal.function` option with
+        `ValueError`, and an unknown class keyword raises `TypeError` when the class
+        is created, so
         `fal deploy` stops before anything is deployed.
     """
     fix = "Upgrade fal to the release named (and the lock file), or stop using the name."
@@ -92,7 +99,42 @@ class ApiNeedsNewerFal(RefRule):
                         return {}
                 """},
             expect=["app.py:2:25", "app.py:4:20"],
-        )
+        ),
+        Example(
+            '''
+            [tool.fal.apps.web]
+            ref = "app.py::Web"
+            ''',
+            files={"app.py": """
+                import fal
+                from fal.toolkit import optimize
+
+                class Web(fal.App):
+                    @fal.endpoint("/")
+                    def run(self) -> dict:
+                        return {}
+                """},
+            expect=["app.py:2:25"],
+            title="nothing pinned: judged by the newest release",
+        ),
+        Example(
+            '''
+            [tool.fal.apps.job]
+            ref = "job.py::job"
+
+            [tool.fallint]
+            fal-version = "1.75.2"
+            ''',
+            files={"job.py": """
+                import fal
+
+                @fal.function(machine_type="GPU-H100", metrics_port=9090)
+                def job() -> int:
+                    return 1
+                """},
+            expect=["job.py:3:40"],
+            title="a keyword of @fal.function",
+        ),
     ]
     valid = [
         Example(
@@ -140,10 +182,12 @@ class ApiNeedsNewerFal(RefRule):
                 if any(rel.has_api_name(r, module, name) for r in releases):
                     continue
                 spans = rel.api_name_ranges(module, name)
+                since = _since_text(spans, newest)
                 yield from self.in_python(
                     app, Location.point(path, entry.line, entry.column, len(entry.name)),
-                    f"`from {module} import {name}`: {_since_text(spans, newest)}; {where}",
-                    help="upgrade fal, or import it from where this release has it",
+                    f"`from {module} import {name}`: {since}; {where}",
+                    help="stop using it (or pin a fal release that has it)" if since.startswith("removed")
+                    else "upgrade fal, or import it from where this release has it",
                 )
             else:
                 yield from self._module_imports(app, path, entry, releases, newest, where)
