@@ -108,7 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--output-format", choices=("text", "json"), default="text")
     show.add_argument("--fal-version", metavar="VERSION", help="judge by this fal release")
 
-    sub.add_parser("schema", help="print the JSON Schema of [tool.fal] (for editors and validate-pyproject)")
+    schema = sub.add_parser("schema", help="print the JSON Schema of [tool.fal] (for editors and validate-pyproject)")
+    schema.add_argument("--fal-version", metavar="VERSION",
+                        help="the schema of what this fal release accepts (a version, series, specifier or `latest`)")
 
     clean = sub.add_parser("clean", help="remove fallint's cache directories")
     clean.add_argument("paths", nargs="*", metavar="PATH")
@@ -136,7 +138,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "schema":
             from fallint.jsonschema import render_schema
 
-            sys.stdout.write(render_schema())
+            try:
+                text = render_schema(args.fal_version)
+            except ValueError as exc:
+                print(f"fallint: error: --fal-version: {exc}", file=sys.stderr)
+                return 2
+            sys.stdout.write(text)
             return 0
         if args.command == "server":
             from fallint.server import main as serve
