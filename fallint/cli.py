@@ -374,7 +374,7 @@ def _rule(args) -> int:
 
 
 def _show(args, parser) -> int:
-    from fallint.engine.run import Options, UsageError, check_paths
+    from fallint.engine.run import Options, UsageError, load_projects
     from fallint.reports.show import app_facts, render_show
 
     if args.fal_version:
@@ -386,11 +386,12 @@ def _show(args, parser) -> int:
     options = Options(apps=[args.app], project_options={"fal_version": args.fal_version} if args.fal_version else {})
     cwd = Path(os.getcwd())
     try:
-        result = check_paths(args.paths, options, cwd)
+        # the model of the named app only: no rule runs
+        loaded = load_projects(args.paths, options, cwd)
     except UsageError as exc:
         print(f"fallint: error: {exc}", file=sys.stderr)
         return 2
-    facts = [app_facts(a, cwd) for p in result.projects for a in p.all_apps if a.key == args.app]
+    facts = [app_facts(a, cwd) for p in loaded.projects for a in p.all_apps if a.key == args.app]
     if not facts:
         print(f"fallint: error: no app named {args.app}", file=sys.stderr)
         return 2

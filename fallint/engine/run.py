@@ -46,11 +46,20 @@ class RunResult:
     skipped_templates: list[str] = field(default_factory=list)
 
 
-def check_paths(paths: list[str], options: Options | None = None, cwd: Path | None = None) -> RunResult:
-    """Lint the projects named by ``paths`` (see :mod:`fallint.loading.discovery`).
+@dataclass
+class Loaded:
+    """The projects a run checks (discovery and loading, no rules)."""
 
-    Raises :class:`~fallint.loading.discovery.UsageError` for paths that cannot be used.
-    """
+    projects: list[Project]
+    files: FileCache
+    #: template directories discovery skipped (``--verbose`` lists them)
+    skipped_templates: list[str] = field(default_factory=list)
+
+
+def load_projects(paths: list[str], options: Options | None = None, cwd: Path | None = None) -> Loaded:
+    """Find and load the projects with ``[tool.fal]`` that ``paths`` name: the
+    model only (``fallint show`` needs no more; :func:`check_paths` runs the
+    rules on them).  Raises :class:`~fallint.loading.discovery.UsageError`."""
     options = options or Options()
     cwd = cwd or Path(os.getcwd())
     forget_real_paths()
@@ -81,16 +90,27 @@ def check_paths(paths: list[str], options: Options | None = None, cwd: Path | No
                     chosen.append(key)
                 if kind == "file":
                     break
+    return Loaded([projects[key] for key in chosen], files, templates)
 
-    prefetch_sources([projects[key] for key in chosen])
+
+def check_paths(paths: list[str], options: Options | None = None, cwd: Path | None = None) -> RunResult:
+    """Lint the projects named by ``paths`` (see :mod:`fallint.loading.discovery`).
+
+    Raises :class:`~fallint.loading.discovery.UsageError` for paths that cannot be used.
+    """
+    options = options or Options()
+    cwd = cwd or Path(os.getcwd())
+    loaded = load_projects(paths, options, cwd)
+    files, templates = loaded.files, loaded.skipped_templates
+
+    prefetch_sources(loaded.projects)
 
     diagnostics: list[Diagnostic] = []
     internal: list[str] = []
     apps = 0
     failed = False
     linted = []
-    for key in chosen:
-        proj = projects[key]
+    for proj in loaded.projects:
         linted.append(proj)
         sel = selection(
             proj.config,
