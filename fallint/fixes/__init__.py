@@ -81,3 +81,35 @@ def rename_key(project: "Project", d: Diagnostic, old: str, new: str) -> Fix | N
     edit = Edit.replace(d.location, new)
     message = f"Rename `{old}` to `{new}`"
     return Fix.safe(message, edit) if normalised(old) == normalised(new) else Fix.unsafe(message, edit)
+
+
+def replace_string(project: "Project", keypath: tuple, new: str) -> Edit | None:
+    """An edit rewriting the one-line TOML string at ``keypath`` as ``new``
+    (in the same quoting style when it can be)."""
+    if not project.index.has(keypath):
+        return None
+    loc = project.index.span(keypath, "value")
+    source = text_at(project, loc)
+    if source is None or source[:1] not in ("'", '"') or source.startswith(("'''", '"""')):
+        return None
+    return Edit.replace(loc, toml_string(new, source))
+
+
+def one_close(word: str, candidates) -> str | None:
+    """The "did you mean" candidate for ``word``, unless another candidate is as close
+    (a fix must not pick between two equally likely names)."""
+    import difflib
+
+    from fallint.util.suggest import _norm, did_you_mean
+
+    cands = list(dict.fromkeys(candidates))
+    hint = did_you_mean(word, cands)
+    if hint is None:
+        return None
+    nw = _norm(word)
+    same = [c for c in cands if _norm(c) == nw]
+    if same:
+        return hint if len(same) == 1 else None
+    best = difflib.SequenceMatcher(None, nw, _norm(hint)).ratio()
+    rivals = [c for c in cands if c != hint and difflib.SequenceMatcher(None, nw, _norm(c)).ratio() >= best]
+    return None if rivals else hint
