@@ -349,7 +349,7 @@ def add_ignores(result, cwd: Path, *, write: bool = True) -> IgnoreRun:
     removals: dict[Path, list[Diagnostic]] = {}
     for d in result.diagnostics:
         if d.code in ("FAL902", "FAL903"):
-            if d.fix is not None:
+            if d.code == "FAL902" and d.fix is not None:  # FAL903's fix respells a code: not an ignore
                 removals.setdefault(d.location.path, []).append(d)
             else:
                 run.skipped.append(_where(d, cwd) + f": {d.code} cannot be suppressed by a comment")
