@@ -113,3 +113,37 @@ def one_close(word: str, candidates) -> str | None:
     best = difflib.SequenceMatcher(None, nw, _norm(hint)).ratio()
     rivals = [c for c in cands if c != hint and difflib.SequenceMatcher(None, nw, _norm(c)).ratio() >= best]
     return None if rivals else hint
+
+
+def remove_element(project: "Project", keypath: tuple) -> Edit | None:
+    """An edit removing the array element at ``keypath`` (its last part an index)
+    with its comma: its whole line when it stands alone there, else the ``, "x"``
+    beside it.  None when a comment sits in the way or the spans are not plain."""
+    index = keypath[-1]
+    if not isinstance(index, int) or not project.index.has(keypath):
+        return None
+    lines = project.text.split("\n")
+    here = project.index.span(keypath, "value")
+    if here.line != here.end_line or not 1 <= here.line <= len(lines):
+        return None
+    text = lines[here.line - 1]
+    before, after = text[: here.column - 1], text[here.end_column - 1:]
+    if not before.strip() and re.fullmatch(r"\s*,?\s*", after):
+        if here.line >= len(lines):
+            return None
+        return Edit(here.path, here.line, 1, here.line + 1, 1, "")
+    for other, forward in ((keypath[:-1] + (index - 1,), False), (keypath[:-1] + (index + 1,), True)):
+        if other[-1] < 0 or not project.index.has(other):
+            continue
+        loc = project.index.span(other, "value")
+        if loc.line != here.line or loc.end_line != here.line:
+            continue
+        if forward:
+            between = text[here.end_column - 1: loc.column - 1]
+            start, end = here.column, loc.column
+        else:
+            between = text[loc.end_column - 1: here.column - 1]
+            start, end = loc.end_column, here.end_column
+        if re.fullmatch(r"\s*,\s*", between):
+            return Edit(here.path, here.line, start, here.line, end, "")
+    return None
