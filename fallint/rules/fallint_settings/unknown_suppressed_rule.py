@@ -73,7 +73,7 @@ class UnknownSuppressedRule(Rule):
             return None
         candidates = [c for r in all_rules() for c in (r.code, r.name)]
         parts = m.group(1).split(",")
-        out, changed = [], []
+        out, changed, have = [], [], set()
         for part in parts:
             sel = part.strip()
             if sel and resolve_selector(sel) is None:
@@ -81,6 +81,10 @@ class UnknownSuppressedRule(Rule):
                 if hint is not None:
                     part = part.replace(sel, hint, 1)
                     changed.append(f"`{sel}` -> `{hint}`")
+                    if hint in have:
+                        continue  # already listed: respelt, it would be there twice
+                    sel = hint
+            have.add(sel)
             out.append(part)
         if not changed:
             return None
