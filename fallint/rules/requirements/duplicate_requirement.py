@@ -39,7 +39,7 @@ class DuplicateRequirement(RequirementsRule):
         ),
         Example(
             entry_point_app_toml('["numpy>=1.26,<2", "torch==2.4.1", "numpy>=1.26,<2"]'),
-            expect=["3:52"],
+            expect=["3:51"],
             title="the same string twice (what `--fix` removes)",
             fixed=entry_point_app_toml('["numpy>=1.26,<2", "torch==2.4.1"]'),
         ),

@@ -42,7 +42,7 @@ class UnknownRequirementOption(RequirementsRule):
             entry_point_app_toml(
                 '["--extra-index-url https://download.pytorch.org/whl/cu124", "--use-pep517", "--No-Deps",'
                 ' "torch==2.4.1"]'),
-            expect=["3:17", "3:78", "3:94"],
+            expect=["3:17", "3:77", "3:93"],
             title="what `--fix` writes: the one uv spelling; a pip option uv does not need is dropped",
             fixed=entry_point_app_toml(
                 '["--extra-index-url=https://download.pytorch.org/whl/cu124", "--no-deps", "torch==2.4.1"]'),
