@@ -59,3 +59,11 @@ def _check_fixes_into(tmp_path, rule, example, fixed):
     # idempotent: a second run changes nothing
     again = run_cli(["check", "--no-cache", "--diff", "--unsafe-fixes", str(tmp_path)], cwd=tmp_path)
     assert again.code == 0 and again.out == "", again.out
+
+
+def test_readme_lists_every_fixable_rule():
+    from ..helpers import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    listed = {line.split("|")[1].strip() for line in readme.splitlines() if line.startswith("| FAL")}
+    assert listed == {f"{r.code} {r.name}" for r in all_rules() if r.fix_availability}
