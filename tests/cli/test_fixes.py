@@ -364,3 +364,15 @@ def test_unknown_suppressed_rule_respelt_into_a_listed_code_is_dropped(tmp_path)
     p = _proj(tmp_path, text)
     run_cli(["check", "--no-cache", "--fix", "--unsafe-fixes", "."], cwd=tmp_path)
     assert p.read_text().endswith("# fallint: ignore[FAL503]\n")
+
+
+def test_invalid_config_fixes(tmp_path):
+    text = ('[tool.fal.apps.web]\nref = "app.py::Web"\nmachine_type = "GPU-Z1"\n\n[tool.fallint]\n'
+            'Fail_On = "Warning"\nextend-select = ["FAL5O3"]\nignore = ["FAL503"]\nignores = ["FAL1"]\n')
+    p = _proj(tmp_path, text)
+    run_cli(["check", "--no-cache", "--fix", "."], cwd=tmp_path)
+    # safe: only the case or `_` differ; `ignores` is not renamed onto the `ignore` already there
+    assert 'fail-on = "warning"' in p.read_text() and 'Fail_On' not in p.read_text()
+    assert '"FAL5O3"' in p.read_text() and 'ignores = ["FAL1"]' in p.read_text()
+    run_cli(["check", "--no-cache", "--fix", "--unsafe-fixes", "."], cwd=tmp_path)
+    assert 'extend-select = ["FAL503"]' in p.read_text()
