@@ -376,3 +376,19 @@ def test_invalid_config_fixes(tmp_path):
     assert '"FAL5O3"' in p.read_text() and 'ignores = ["FAL1"]' in p.read_text()
     run_cli(["check", "--no-cache", "--fix", "--unsafe-fixes", "."], cwd=tmp_path)
     assert 'extend-select = ["FAL503"]' in p.read_text()
+
+
+def test_bare_fal_function_is_called(tmp_path):
+    job = "import fal\n\n\n@fal.function  # the job\ndef job() -> int:\n    return 1\n"
+    write_files(tmp_path, {"job.py": job, "pyproject.toml": '[tool.fal.apps.job]\nref = "job.py::job"\n'})
+    r = run_cli(["check", "--no-cache", "--fix", "."], cwd=tmp_path)
+    assert r.code == 0, r.out
+    assert (tmp_path / "job.py").read_text() == job.replace("@fal.function", "@fal.function()")
+
+
+def test_fal_function_under_another_decorator_is_not_moved(tmp_path):
+    job = "import fal\nimport functools\n\n\n@functools.cache\n@fal.function()\ndef job() -> int:\n    return 1\n"
+    write_files(tmp_path, {"job.py": job, "pyproject.toml": '[tool.fal.apps.job]\nref = "job.py::job"\n'})
+    r = run_cli(["check", "--no-cache", "--fix", "."], cwd=tmp_path)
+    assert "FAL111" in r.out and "[*]" not in r.out
+    assert (tmp_path / "job.py").read_text() == job
