@@ -147,3 +147,20 @@ def remove_element(project: "Project", keypath: tuple) -> Edit | None:
         if re.fullmatch(r"\s*,\s*", between):
             return Edit(here.path, here.line, start, here.line, end, "")
     return None
+
+
+def remove_pair(project: "Project", keypath: tuple) -> Edit | None:
+    """An edit removing the line of the ``key = value`` pair at ``keypath``, when the
+    pair is alone on its line (a comment after it goes too); None otherwise
+    (an inline table, a multi-line value, another pair on the line)."""
+    if not project.index.has(keypath):
+        return None
+    key = project.index.span(keypath, "key")
+    value = project.index.span(keypath, "value")
+    lines = project.text.split("\n")
+    if not (key.line == key.end_line == value.line == value.end_line) or not 1 <= key.line < len(lines):
+        return None
+    text = lines[key.line - 1]
+    if text[: key.column - 1].strip() or not re.fullmatch(r"\s*(#.*)?", text[value.end_column - 1:]):
+        return None
+    return Edit(key.path, key.line, 1, key.line + 1, 1, "")

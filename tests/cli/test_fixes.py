@@ -392,3 +392,19 @@ def test_fal_function_under_another_decorator_is_not_moved(tmp_path):
     r = run_cli(["check", "--no-cache", "--fix", "."], cwd=tmp_path)
     assert "FAL111" in r.out and "[*]" not in r.out
     assert (tmp_path / "job.py").read_text() == job
+
+
+def test_no_scale_that_disagrees_is_removed_only_unsafely(tmp_path):
+    text = '[tool.fal.apps.web]\nref = "app.py::Web"\nno_scale = false  # old\napp_scale_settings = false\n'
+    p = _proj(tmp_path, text)
+    run_cli(["check", "--no-cache", "--fix", "."], cwd=tmp_path)
+    assert p.read_text() == text
+    run_cli(["check", "--no-cache", "--fix", "--unsafe-fixes", "."], cwd=tmp_path)
+    assert p.read_text() == '[tool.fal.apps.web]\nref = "app.py::Web"\napp_scale_settings = false\n'
+
+
+def test_no_scale_in_an_inline_table_is_left(tmp_path):
+    text = '[tool.fal.apps]\nweb = { ref = "app.py::Web", no_scale = true, app_scale_settings = false }\n'
+    p = _proj(tmp_path, text)
+    run_cli(["check", "--no-cache", "--fix", "--unsafe-fixes", "."], cwd=tmp_path)
+    assert p.read_text() == text
