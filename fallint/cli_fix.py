@@ -96,9 +96,9 @@ def fix_run(args, first, options, cwd: Path, *, unsafe: bool, accept=None) -> in
             return 2
         return 1 if run.changes else 0
     if args.fix_only:
-        if not args.quiet:
-            if not _emit(args, f"Fixed {_problems(run.fixed)}.\n" if run.fixed else "No fixes applied.\n"):
-                return 2
+        summary = f"Fixed {_problems(run.fixed)}.\n" if run.fixed else "No fixes applied.\n"
+        if not args.quiet and not _emit(args, summary):
+            return 2
         if run.write_errors or result.internal_errors:
             return 2
         return 0

@@ -70,7 +70,13 @@ class InvalidConfig(Rule):
         only the case (or `_`/`-`) differs, else unsafe (fallint then does what the
         setting says, which it did not before)."""
         from fallint.diagnostics import Fix
-        from fallint.fixes import normalised, one_close, parse_keypath, rename_key, replace_string
+        from fallint.fixes import (
+            normalised,
+            one_close,
+            parse_keypath,
+            rename_key,
+            replace_string,
+        )
         from fallint.loading.config import KNOWN_KEYS
         from fallint.rules.registry import all_rules, resolve_selector
 
@@ -89,9 +95,7 @@ class InvalidConfig(Rule):
             return rename_key(project, diagnostic, key, hint)
         value = table.get(key)
         for part in keypath[3:]:
-            if isinstance(value, dict) and part in value:
-                value = value[part]
-            elif isinstance(value, list) and isinstance(part, int) and part < len(value):
+            if isinstance(value, dict) and part in value or isinstance(value, list) and isinstance(part, int) and part < len(value):
                 value = value[part]
             else:
                 return None

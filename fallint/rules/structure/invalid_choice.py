@@ -111,7 +111,14 @@ class InvalidChoice(Rule):
     def fix_for(self, diagnostic, project):
         """The one close allowed value: safe when only the case differs, else unsafe."""
         from fallint.diagnostics import Fix
-        from fallint.fixes import app_of, normalised, one_close, parse_keypath, rename_key, replace_string
+        from fallint.fixes import (
+            app_of,
+            normalised,
+            one_close,
+            parse_keypath,
+            rename_key,
+            replace_string,
+        )
 
         app = app_of(project, diagnostic)
         keypath = parse_keypath(diagnostic.key)
