@@ -32,6 +32,9 @@ class Options:
     apps: list[str] | None = None
     #: run-wide knobs handed to projects (cache directory, parallelism ...)
     project_options: dict = field(default_factory=dict)
+    #: absolute path -> text read instead of the file on disk (``--diff``'s
+    #: later passes lint the fixed text without writing it)
+    overlays: dict | None = None
 
 
 @dataclass
@@ -63,7 +66,7 @@ def load_projects(paths: list[str], options: Options | None = None, cwd: Path | 
     options = options or Options()
     cwd = cwd or Path(os.getcwd())
     forget_real_paths()
-    files = FileCache()
+    files = FileCache(options.overlays)
     templates: list[str] = []
     targets = resolve_targets(paths, cwd, templates)
     app_filter = frozenset(options.apps) if options.apps else None

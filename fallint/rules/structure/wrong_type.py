@@ -72,7 +72,7 @@ class WrongType(Rule):
                     continue
                 extra = ""
                 if key == "python_version" and isinstance(value, (int, float)) and not isinstance(value, bool):
-                    extra = f" (write `\"{value}\"`)"
+                    extra = f" (write `\"{_number_text(app, path + (key,), value)}\"`)"
                 yield self.at(
                     app,
                     path + (key,),
@@ -131,3 +131,13 @@ class WrongType(Rule):
         if new is None:
             return None
         return Fix.safe(f"Write `{new}`", Edit.replace(diagnostic.location, new))
+
+
+def _number_text(app, path: tuple, value) -> str:
+    """The digits of a number as written (`3.10`, not `3.1`), else as read."""
+    import re
+
+    from fallint.fixes import text_at
+
+    source = text_at(app.project, app.project.index.span(app.path + path, "value"))
+    return source if source is not None and re.fullmatch(r"[0-9]+(\.[0-9]+)?", source) else str(value)
