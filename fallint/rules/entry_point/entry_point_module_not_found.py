@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Iterator
 
 from fallint.model.entry_point import EntryPoint
+from fallint.rules._fixes import app_of, one_close, replace_string
 from fallint.rules.entry_point._base import EntryPointRule
 from fallint.rules.entry_point._common import PYPROJECT, SRC
 from fallint.rules.registry import ERROR, Example, register
@@ -119,7 +120,6 @@ class EntryPointModuleNotFound(EntryPointRule):
     def fix_for(self, diagnostic, project):
         """Name the one close module the project packages (unsafe: a file may be missing instead)."""
         from fallint.diagnostics import Fix
-        from fallint.fixes import app_of, one_close, replace_string
         from fallint.model.entry_point import KEY
 
         app = app_of(project, diagnostic)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fallint.diagnostics import Location, Related
+from fallint.rules._fixes import app_of, one_close, replace_string
 from fallint.rules.entry_point._base import EntryPointRule
 from fallint.rules.entry_point._common import PYPROJECT, SRC
 from fallint.rules.registry import ERROR, Example, register
@@ -74,7 +75,6 @@ class EntryPointSymbolNotFound(EntryPointRule):
         the close name the help suggests when it is one of them (unsafe: another
         symbol may be meant)."""
         from fallint.diagnostics import Fix
-        from fallint.fixes import app_of, one_close, replace_string
         from fallint.model.entry_point import KEY
 
         app = app_of(project, diagnostic)

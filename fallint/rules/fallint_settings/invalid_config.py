@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from fallint.rules._fixes import (
+    normalised,
+    one_close,
+    parse_keypath,
+    rename_key,
+    replace_string,
+)
 from fallint.rules.registry import WARNING, Example, Rule, register
 
 
@@ -70,13 +77,6 @@ class InvalidConfig(Rule):
         only the case (or `_`/`-`) differs, else unsafe (fallint then does what the
         setting says, which it did not before)."""
         from fallint.diagnostics import Fix
-        from fallint.fixes import (
-            normalised,
-            one_close,
-            parse_keypath,
-            rename_key,
-            replace_string,
-        )
         from fallint.loading.config import KNOWN_KEYS
         from fallint.rules.registry import all_rules, resolve_selector
 

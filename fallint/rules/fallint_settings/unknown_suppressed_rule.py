@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fallint.diagnostics import Location
+from fallint.rules._fixes import one_close
 from fallint.rules.registry import WARNING, Example, Rule, register
 
 
@@ -58,7 +59,6 @@ class UnknownSuppressedRule(Rule):
         (unsafe: the comment then suppresses something)."""
         from fallint.diagnostics import Edit, Fix
         from fallint.engine.suppress import COMMENT_RE
-        from fallint.fixes import one_close
         from fallint.rules.registry import all_rules, resolve_selector
 
         loc = diagnostic.location

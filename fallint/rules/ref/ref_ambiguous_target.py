@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from fallint.diagnostics import Location, Related
+from fallint.rules._fixes import app_of, replace_string
 from fallint.rules.registry import ERROR, Example, register
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -91,7 +92,6 @@ class RefAmbiguousTarget(RefRule):
         """Add `::Name` naming the one fal.App (or fal.function) the file itself
         defines, when the others are imported (unsafe: an imported one may be meant)."""
         from fallint.diagnostics import Fix
-        from fallint.fixes import app_of, replace_string
 
         app = app_of(project, diagnostic)
         target = app.ref_target if app is not None else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fallint.model.requirement_layers import Layer
+from fallint.rules._fixes import app_of, parse_keypath, remove_element
 from fallint.rules.registry import WARNING, Example, register
 from fallint.rules.requirements._base import RequirementsRule
 from fallint.rules.requirements._common import entry_point_app_toml
@@ -74,7 +75,6 @@ class DuplicateRequirement(RequirementsRule):
         """Remove a requirement that repeats an earlier one of its layer word for word
         (different spellings are left to merge by hand)."""
         from fallint.diagnostics import Fix
-        from fallint.fixes import app_of, parse_keypath, remove_element
 
         app = app_of(project, diagnostic)
         keypath = parse_keypath(diagnostic.key)

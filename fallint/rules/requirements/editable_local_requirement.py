@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from fallint.rules._fixes import app_of, parse_keypath, remove_element
 from fallint.rules.registry import ERROR, Example, register
 from fallint.rules.requirements._base import RequirementsRule
-from fallint.rules.requirements._common import TOKENIZER_FILES, entry_point_app_toml, editable_locals
+from fallint.rules.requirements._common import (
+    TOKENIZER_FILES,
+    editable_locals,
+    entry_point_app_toml,
+)
 from fallint.util.text import code
 
 
@@ -42,7 +47,6 @@ class EditableLocalRequirement(RequirementsRule):
         """Remove the `-e` element (safe: uv cannot install the uploaded archive editable,
         and there is no source tree to edit on a worker)."""
         from fallint.diagnostics import Fix
-        from fallint.fixes import app_of, parse_keypath, remove_element
 
         app = app_of(project, diagnostic)
         keypath = parse_keypath(diagnostic.key)

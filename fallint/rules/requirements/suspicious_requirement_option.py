@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
+from fallint.rules._fixes import app_of, parse_keypath, replace_string
 from fallint.rules.registry import ERROR, Example, register
 from fallint.util.text import code
 
@@ -67,7 +68,6 @@ class SuspiciousRequirementOption(RequirementsRule):
         the long option.  Safe when uv fails without it (FAL308); unsafe when uv
         accepts the misreading (FAL317: the fix changes what gets installed where)."""
         from fallint.diagnostics import Fix
-        from fallint.fixes import app_of, parse_keypath, replace_string
 
         app = app_of(project, diagnostic)
         keypath = parse_keypath(diagnostic.key)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from fallint.rules._fixes import app_of, parse_keypath, remove_element, replace_string
 from fallint.rules.registry import ERROR, Example, register
 from fallint.rules.requirements._base import RequirementsRule
-from fallint.rules.requirements._common import UV_REFUSES, entry_point_app_toml, suggestion_help
+from fallint.rules.requirements._common import (
+    UV_REFUSES,
+    entry_point_app_toml,
+    suggestion_help,
+)
 
 
 @register
@@ -72,7 +77,6 @@ class UnknownRequirementOption(RequirementsRule):
         import re
 
         from fallint.diagnostics import Fix
-        from fallint.fixes import app_of, parse_keypath, remove_element, replace_string
         from fallint.formats.requirements import _PIP_ONLY
 
         app = app_of(project, diagnostic)

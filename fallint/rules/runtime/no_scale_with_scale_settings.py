@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fallint.rules._fixes import app_of, remove_pair
 from fallint.rules.registry import ERROR, Example, Rule, register
 
 
@@ -59,7 +60,6 @@ class NoScaleWithScaleSettings(Rule):
         says (`no_scale = B` is `app_scale_settings = not B`), else unsafe (the
         two disagree and `app_scale_settings` is kept)."""
         from fallint.diagnostics import Fix
-        from fallint.fixes import app_of, remove_pair
 
         app = app_of(project, diagnostic)
         if app is None or "no_scale" not in app.table:

@@ -8,6 +8,14 @@ from fallint.model.fal import (
     REGIONS,
     RETRY_CONDITIONS,
 )
+from fallint.rules._fixes import (
+    app_of,
+    normalised,
+    one_close,
+    parse_keypath,
+    rename_key,
+    replace_string,
+)
 from fallint.rules.registry import ERROR, Example, Rule, register
 from fallint.util.suggest import did_you_mean_text
 
@@ -111,14 +119,6 @@ class InvalidChoice(Rule):
     def fix_for(self, diagnostic, project):
         """The one close allowed value: safe when only the case differs, else unsafe."""
         from fallint.diagnostics import Fix
-        from fallint.fixes import (
-            app_of,
-            normalised,
-            one_close,
-            parse_keypath,
-            rename_key,
-            replace_string,
-        )
 
         app = app_of(project, diagnostic)
         keypath = parse_keypath(diagnostic.key)
