@@ -295,6 +295,10 @@ class Workspace:
         by_app: dict[str, list[Diagnostic]] | None
         if plan is not None:
             rerun, kept = plan
+            # what only the pyproject outside the apps (unchanged) and the disk decide
+            for name in CARRIED_OVER:
+                if name in previous.project.__dict__:
+                    project.__dict__[name] = previous.project.__dict__[name]
             project.app_filter = rerun
             prefetch_sources([project])
             app_internal: list[tuple[str, str]] = []
@@ -330,6 +334,47 @@ class Workspace:
         return _Outcome(project, files, diags, messages, by_app, app_internal,
                         plan[0] if plan is not None else None)
 
+    def refresh_files(self, paths: Iterable[str]) -> list[str]:
+        """Changes on disk (the client's file watcher): every project they may
+        affect is checked again once, fully; a project whose pyproject is
+        gone is forgotten.  Files open in the editor are skipped (their
+        buffer is what counts).  The pyprojects checked or forgotten."""
+        todo: list[str] = []
+        for path in paths:
+            path = os.path.abspath(path)
+            if path in self.overlays:
+                continue
+            if path in self.projects and not os.path.isfile(path):
+                self.projects.pop(path, None)
+                todo.append(path)
+                continue
+            for pp in self.projects_for(path):
+                if pp not in todo:
+                    todo.append(pp)
+        for pp in todo:
+            if pp in self.projects or os.path.isfile(pp) or pp in self.overlays:
+                self.check(pp)
+        return todo
+
+    def folder_projects(self, folder: str) -> list[str]:
+        """The fal project at the root of a workspace folder (checked), if any."""
+        pyproject = os.path.join(os.path.abspath(folder), "pyproject.toml")
+        if (os.path.isfile(pyproject) or pyproject in self.overlays) and self._is_fal(pyproject):
+            if pyproject not in self.projects:
+                self.check(pyproject)
+            return [pyproject] if pyproject in self.projects else []
+        return []
+
+    def remove_folder(self, folder: str) -> list[str]:
+        """Forget the projects inside a workspace folder that was removed."""
+        folder = os.path.abspath(folder)
+        gone = [pp for pp in self.projects if pp == os.path.join(folder, "pyproject.toml")
+                or pp.startswith(folder + os.sep)]
+        for pp in gone:
+            del self.projects[pp]
+            self.source_caches.pop(os.path.dirname(pp), None)
+        return gone
+
     def diagnostics_by_file(self) -> dict[str, list[Diagnostic]]:
         """Every project's diagnostics, by absolute path of the file they point at."""
         out: dict[str, list[Diagnostic]] = {}
@@ -351,6 +396,11 @@ class Workspace:
                 return state
         return None
 
+
+#: the project facts a partial check takes over from the last check: they
+#: depend on the pyproject outside ``[tool.fal.apps]`` (unchanged, or the
+#: check is a full one) and on files a change of which is a full check
+CARRIED_OVER = ("fal_releases", "layout")
 
 #: :meth:`Workspace.check`'s ``apps`` for a keystroke in the pyproject itself
 PYPROJECT_EDIT = "pyproject"
@@ -431,7 +481,13 @@ def _plan(previous: ProjectState, project: Any, wanted: Any) -> tuple[frozenset[
             rerun = {k for k in keys if k not in common or old_table.get(k) != new_table.get(k)}
             shift = _line_change(old.text, project.text)
             lo, old_hi, new_hi = shift
-            rerun |= _apps_touching(project, lo, new_hi)
+            touched = _sections_touching(old.text, lo, old_hi)
+            more = _sections_touching(project.text, lo, new_hi)
+            if touched is None or more is None:
+                touched = _apps_touching(project, lo, new_hi)  # the TOML index: every spelling
+            else:
+                touched |= more
+            rerun |= touched
             for key, diags in raw_by_app.items():
                 if key in common and key not in rerun and any(_crosses(project.pyproject_path, d, lo, old_hi) for d in diags):
                     rerun.add(key)
@@ -468,6 +524,42 @@ def _line_change(old: str, new: str) -> tuple[int, int, int]:
     while q < n - p and a[-1 - q] == b[-1 - q]:
         q += 1
     return p + 1, len(a) - q, len(b) - q
+
+
+def _sections_touching(text: str, lo: int, hi: int) -> set[str] | None:
+    """The apps whose ``[tool.fal.apps.NAME...]`` sections hold lines
+    ``lo``..``hi`` of ``text`` (for an insertion or deletion, the line before
+    it), found without the TOML index; None when a line is in a section that
+    may define apps in another spelling (``[tool.fal.apps]``, ``[tool.fal]``,
+    ``[tool]``, the root table)."""
+    from fallint.model.project import APPS_PATH, _is_header, _parse_header
+
+    lines = text.split("\n")
+    first, last = (lo, hi) if lo <= hi else (lo - 1, lo - 1)
+    if last < 1:
+        return set()
+    start = first
+    while start > 1 and not _is_header(lines[start - 1]):
+        start -= 1
+    out: set[str] = set()
+    section: tuple | None = None  # the header path of the current line, () before any header
+    for number in range(start, min(last, len(lines)) + 1):
+        line = lines[number - 1]
+        if number == start:
+            section = _parse_header(line) if _is_header(line) else ()
+            if section is None:
+                return None
+        elif _is_header(line):
+            section = _parse_header(line)
+            if section is None:
+                return None
+        if number < first:
+            continue
+        if len(section) >= 4 and section[:3] == APPS_PATH:
+            out.add(section[3])
+        elif APPS_PATH[: len(section)] == section:
+            return None
+    return out
 
 
 def _apps_touching(project: Any, lo: int, hi: int) -> set[str]:
