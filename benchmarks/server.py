@@ -185,7 +185,27 @@ def main(argv: list[str] | None = None) -> int:
             verdicts.append(median < target)
         label = name if isinstance(name, str) else f"synthetic, {name} apps"
         lines.append(f"| {label} | {apps} | {what} | {median:.1f} | {min(times):.1f} | {max(times):.1f} | {len(times)} | {verdict} |")
-    lines += ["", END]
+    lines += [
+        "",
+        "Before partial re-checks of the pyproject (same script, 2026-12-04 16:05 UTC): a keystroke in",
+        "`pyproject.toml` re-checked the whole project, 16.9 ms on examples/broken and 3,063 ms",
+        "(2,466-4,335) at 1,000 apps; a keystroke in an app module was 15.7 ms / 59.1 ms.",
+        "",
+        "How (see `fallint/server/workspace.py`): the per-app rules' raw diagnostics are kept by app;",
+        "a pyproject keystroke parses the TOML again and, when only app tables changed, re-runs the",
+        "per-app rules for the apps whose value changed or whose lines the edit touched (and the apps",
+        "sharing a file with them), moves the others' pyproject positions by the lines inserted or",
+        "deleted above them, then runs the project rules, suppressions, post rules and fixes over the",
+        "whole merged result, so that it equals a full check (tests/server/test_incremental.py",
+        "compares them after random edits).  The release pins and package layout are taken over",
+        "(they depend on the pyproject outside the apps, unchanged, and on files whose change is a",
+        "full check).  What is left at 1,000 apps: parsing the TOML (~50 ms), the project rules",
+        "(the shared `.dockerignore` rules look at every app's build, ~30 ms), and the diff.",
+        "Wall times on this shared 2-core machine vary 2-3x with the other engineers' load: compare",
+        "rows of one run (the yardstick) rather than runs.",
+        "",
+        END,
+    ]
     text = "\n".join(lines)
     print(text)
     if args.write:
