@@ -217,6 +217,10 @@ class Workspace:
                 self.check(pp, PYPROJECT_EDIT)
             elif path in state.files_read or real in state.files_read:
                 apps = state.apps_using(path) | state.apps_using(real)
+                if apps and path.endswith(".py"):
+                    # and the apps whose files import it, directly or not
+                    for importer in _importers(state.project, {path, real}):
+                        apps |= state.apps_using(importer)
                 self.check(pp, apps or None)
             else:
                 continue
@@ -625,6 +629,48 @@ def _spills(project: Any, fresh: dict, kept: dict, app_files: dict) -> bool:
         if (named.get(key, set()) | _diagnostic_files(project, diags)) & others:
             return True
     return False
+
+
+def _importers(project: Any, paths: set[str]) -> set[str]:
+    """The Python files the last run read that import one of ``paths``,
+    directly or through each other -- by name, erring on the side of too
+    many: an import matches when a part of its module name (or the name it
+    imports) is a part of the path of one of the files (``pkg/mod.py``:
+    ``pkg``, ``mod``)."""
+    sources = project.__dict__.get("sources") if project is not None else None
+    if sources is None:
+        return set()
+    root = os.fspath(project.root)
+
+    def parts(path: str) -> set[str]:
+        rel = os.path.relpath(path, root)
+        if rel.startswith(".."):
+            rel = os.path.basename(path)
+        comps = rel.split(os.sep)
+        comps[-1] = comps[-1][:-3] if comps[-1].endswith(".py") else comps[-1]
+        return {c for c in comps if c and c != "__init__"}
+
+    names: set[str] = set().union(*(parts(p) for p in paths))
+    found: set[str] = set()
+    files = dict(getattr(sources, "_files", {}))
+    grew = True
+    while grew:
+        grew = False
+        for key, result in files.items():
+            key = os.fspath(key)
+            if key in found or key in paths:
+                continue
+            index = getattr(result, "index", None)
+            if index is None:
+                continue
+            for imp in list(index.imports) + list(index.star_imports):
+                module = getattr(imp, "module", None) or ""
+                if names & set(module.split(".")) or getattr(imp, "attr", None) in names:
+                    found.add(key)
+                    names |= parts(key)
+                    grew = True
+                    break
+    return {both for key in found for both in _both(key)}
 
 
 def _has_fal(project: Any) -> bool:

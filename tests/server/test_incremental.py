@@ -170,3 +170,26 @@ def test_a_project_setting_edit_is_a_full_check(tmp_path: Path):
     state = ws.projects[str(pyproject)]
     assert state.last_run[0] == "full"
     assert "FAL003" not in [d.code for d in state.diagnostics]
+
+
+def test_editing_a_module_another_app_imports_rechecks_that_app(tmp_path: Path):
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "imp"\nversion = "0.1.0"\n\n'
+        '[tool.fal.apps.a]\nref = "a.py::A"\n\n[tool.fal.apps.b]\nref = "b.py::B"\n\n'
+        '[tool.fal.apps.c]\nref = "c.py::C"\n')
+    endpoint = '    @fal.endpoint("/")\n    def run(self) -> dict:\n        return {}\n'
+    (tmp_path / "a.py").write_text("import fal\n\n\nclass Base(fal.App):\n    pass\n\n\nclass A(fal.App):\n" + endpoint)
+    # b.py imports a.py through c.py: an edit of a.py changes b's verdict
+    (tmp_path / "c.py").write_text("import fal\nfrom a import Base\n\n\nclass C(fal.App):\n" + endpoint)
+    (tmp_path / "b.py").write_text("import fal\nfrom c import Base\n\n\nclass B(Base):\n" + endpoint)
+    pyproject = tmp_path / "pyproject.toml"
+    ws = _ws()
+    ws.refresh(str(pyproject))
+    assert ws.projects[str(pyproject)].diagnostics == []
+    a = tmp_path / "a.py"
+    ws.set_overlay(str(a), a.read_text().replace("class Base(fal.App):", "class Base:"))
+    ws.refresh(str(a))
+    state = ws.projects[str(pyproject)]
+    assert state.last_run[0] == "partial" and "b" in state.last_run[1]
+    assert [(d.code, d.app) for d in state.diagnostics] == [("FAL107", "b")]
+    assert state.diagnostics == _full(ws, pyproject)
