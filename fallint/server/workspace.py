@@ -117,6 +117,8 @@ class ProjectState:
         self.raw_by_app: dict[str, list[Diagnostic]] | None = None
         #: the per-app rules' failures, ``(code, error)``
         self.app_internal: list[tuple[str, str]] = []
+        #: the Python files the checks since the last full one loaded (path -> FileResult)
+        self.python_files: dict[str, Any] = {}
         self.seconds = 0.0  # how long the last check took
         #: what the last check was: "full", or "partial" with the apps it re-ran
         self.last_run: tuple[str, frozenset[str]] = ("full", frozenset())
@@ -219,7 +221,7 @@ class Workspace:
                 apps = state.apps_using(path) | state.apps_using(real)
                 if apps and path.endswith(".py"):
                     # and the apps whose files import it, directly or not
-                    for importer in _importers(state.project, {path, real}):
+                    for importer in _importers(state.project, state.python_files, {path, real}):
                         apps |= state.apps_using(importer)
                 self.check(pp, apps or None)
             else:
@@ -262,11 +264,13 @@ class Workspace:
             for key in outcome.partial:
                 state.app_files[key] = named.get(key, set()) | _diagnostic_files(project, outcome.raw_by_app.get(key, ()))
             state.last_run = ("partial", outcome.partial)
+            state.python_files.update(_python_files(project))
         else:
             state.files_read, state.app_files = _dependencies(project, outcome.files)
             for key, raw in (outcome.raw_by_app or {}).items():
                 state.app_files.setdefault(key, set()).update(_diagnostic_files(project, raw))
             state.last_run = ("full", frozenset())
+            state.python_files = _python_files(project)
         state.diagnostics = sorted(diags, key=_order)
         state.seconds = time.perf_counter() - started
         self.projects[pyproject] = state
@@ -631,14 +635,23 @@ def _spills(project: Any, fresh: dict, kept: dict, app_files: dict) -> bool:
     return False
 
 
-def _importers(project: Any, paths: set[str]) -> set[str]:
-    """The Python files the last run read that import one of ``paths``,
+#: path -> (the FileResult, the names its imports mention): computed once per parse
+_IMPORT_NAMES: dict[str, tuple[Any, frozenset[str]]] = {}
+
+
+def _python_files(project: Any) -> dict[str, Any]:
+    """The Python files a run loaded (path -> FileResult)."""
+    sources = project.__dict__.get("sources") if project is not None else None
+    return {os.fspath(k): v for k, v in getattr(sources, "_files", {}).items()} if sources is not None else {}
+
+
+def _importers(project: Any, files: dict[str, Any], paths: set[str]) -> set[str]:
+    """The Python files in ``files`` (loaded by the checks) that import one of ``paths``,
     directly or through each other -- by name, erring on the side of too
     many: an import matches when a part of its module name (or the name it
     imports) is a part of the path of one of the files (``pkg/mod.py``:
     ``pkg``, ``mod``)."""
-    sources = project.__dict__.get("sources") if project is not None else None
-    if sources is None:
+    if project is None:
         return set()
     root = os.fspath(project.root)
 
@@ -652,7 +665,6 @@ def _importers(project: Any, paths: set[str]) -> set[str]:
 
     names: set[str] = set().union(*(parts(p) for p in paths))
     found: set[str] = set()
-    files = dict(getattr(sources, "_files", {}))
     grew = True
     while grew:
         grew = False
@@ -663,13 +675,17 @@ def _importers(project: Any, paths: set[str]) -> set[str]:
             index = getattr(result, "index", None)
             if index is None:
                 continue
-            for imp in list(index.imports) + list(index.star_imports):
-                module = getattr(imp, "module", None) or ""
-                if names & set(module.split(".")) or getattr(imp, "attr", None) in names:
-                    found.add(key)
-                    names |= parts(key)
-                    grew = True
-                    break
+            seen = _IMPORT_NAMES.get(key)
+            if seen is None or seen[0] is not result:
+                words: set[str] = set()
+                for imp in list(index.imports) + list(index.star_imports):
+                    words.update((getattr(imp, "module", None) or "").split("."))
+                    words.add(getattr(imp, "attr", None) or "")
+                seen = _IMPORT_NAMES[key] = (result, frozenset(words - {""}))
+            if names & seen[1]:
+                found.add(key)
+                names |= parts(key)
+                grew = True
     return {both for key in found for both in _both(key)}
 
 

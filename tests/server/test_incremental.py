@@ -193,3 +193,9 @@ def test_editing_a_module_another_app_imports_rechecks_that_app(tmp_path: Path):
     assert state.last_run[0] == "partial" and "b" in state.last_run[1]
     assert [(d.code, d.app) for d in state.diagnostics] == [("FAL107", "b")]
     assert state.diagnostics == _full(ws, pyproject)
+    # again, after a partial check (which loaded a.py and b.py only): who imports a.py is remembered
+    ws.set_overlay(str(a), a.read_text())
+    ws.refresh(str(a))
+    state = ws.projects[str(pyproject)]
+    assert state.last_run[0] == "partial" and "b" in state.last_run[1]
+    assert state.diagnostics == []
