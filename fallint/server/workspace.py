@@ -576,7 +576,7 @@ def _apps_touching(project: Any, lo: int, hi: int) -> set[str]:
     from fallint.model.project import APPS_PATH
 
     out: set[str] = set()
-    entries = project.index._build()  # noqa: SLF001 -- the raw spans, 0-based rows
+    entries = project.index._build()  # the raw spans, 0-based rows
     for path, entry in entries.items():
         if len(path) < 4 or path[:3] != APPS_PATH or path[3] in out:
             continue
@@ -595,7 +595,7 @@ def _crosses(pyproject: Path, d: Diagnostic, lo: int, hi: int) -> bool:
 def _moved(pyproject: Path, d: Diagnostic, shift: tuple[int, int, int]) -> Diagnostic:
     from fallint.util.records import replace
 
-    lo, old_hi, new_hi = shift
+    _, old_hi, new_hi = shift
     delta = new_hi - old_hi
     if not delta:
         return d
@@ -660,7 +660,7 @@ def _importers(project: Any, files: dict[str, Any], paths: set[str]) -> set[str]
         if rel.startswith(".."):
             rel = os.path.basename(path)
         comps = rel.split(os.sep)
-        comps[-1] = comps[-1][:-3] if comps[-1].endswith(".py") else comps[-1]
+        comps[-1] = comps[-1].removesuffix(".py")
         return {c for c in comps if c and c != "__init__"}
 
     names: set[str] = set().union(*(parts(p) for p in paths))

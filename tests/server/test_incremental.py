@@ -68,8 +68,8 @@ def _edit(rng: random.Random, lines: list[str]) -> list[str]:
                 "ref": f'ref = "{rng.choice(["apps/web.py", "apps/missing.py", "apps/image_gen.py::ImageGen"])}"',
                 "key": f"{rng.choice(['keepalive', 'keep_alive', 'min_concurrency'])} = {rng.randrange(3)}",
             }[kind]
-            body = [k for k in range(j + 1, len(lines) + 1)
-                    if k == len(lines) or lines[k].startswith("[")][0]
+            body = next(k for k in range(j + 1, len(lines) + 1)
+                        if k == len(lines) or lines[k].startswith("["))
             if not any(line.split(" = ")[0] == new.split(" = ")[0] for line in lines[j + 1:body]):
                 lines.insert(j + 1, new)
     elif kind == "break":
