@@ -276,9 +276,12 @@ def _check(args, parser) -> int:
 
         return add_ignore(args, result, cwd)
     if args.diff or args.fix_only or fix:
-        from fallint.cli_fix import fix_run
+        from fallint.cli_fix import fix_run, project_policy
 
-        return fix_run(args, result, options, cwd, unsafe=unsafe)
+        # `fix = true` / `unsafe-fixes = true` count for their own project only
+        explicit = True if (args.diff or args.fix_only) else args.fix
+        accept = project_policy(result.projects, fix_cli=explicit, unsafe_cli=args.unsafe_fixes)
+        return fix_run(args, result, options, cwd, unsafe=unsafe, accept=accept)
     if args.app:
         known = {a.key for p in result.projects for a in p.all_apps}
         missing = [a for a in args.app if a not in known]

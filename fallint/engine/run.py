@@ -32,6 +32,9 @@ class Options:
     apps: list[str] | None = None
     #: run-wide knobs handed to projects (cache directory, parallelism ...)
     project_options: dict = field(default_factory=dict)
+    #: absolute path -> text read instead of the file on disk (``--diff``'s
+    #: later passes lint the fixed text without writing it)
+    overlays: dict | None = None
 
 
 @dataclass
@@ -52,7 +55,7 @@ def check_paths(paths: list[str], options: Options | None = None, cwd: Path | No
     options = options or Options()
     cwd = cwd or Path(os.getcwd())
     forget_real_paths()
-    files = FileCache()
+    files = FileCache(options.overlays)
     targets = resolve_targets(paths, cwd)
     app_filter = frozenset(options.apps) if options.apps else None
 

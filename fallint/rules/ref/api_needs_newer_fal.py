@@ -6,9 +6,8 @@ import re
 from pathlib import Path
 
 from fallint.diagnostics import Location
-from fallint.rules.registry import ERROR, Example
-from fallint.rules.registry import register
 from fallint.rules.ref._base import RefRule
+from fallint.rules.registry import ERROR, Example, register
 
 _IMPORT_FAL_RE = re.compile(r"\bfal(?:\.[A-Za-z_]\w*)+")
 
