@@ -169,19 +169,40 @@ def _has_fal(proj: Project) -> bool:
 
 
 def check_project(project: Project, sel: Selection) -> tuple[list[Diagnostic], list[str]]:
-    rules = [cls() for cls in all_rules()]
     project.selection = sel
+    main, post = split_rules(sel)
     internal: list[tuple[str, str]] = []
-    raw: list[Diagnostic] = []
-    post = []
-    for rule in rules:
-        if rule.code not in sel.enabled:
-            continue
-        if getattr(rule, "phase", "main") == "post":
-            post.append(rule)
-            continue
-        raw.extend(_run_rule(rule, project, internal))
+    raw = run_rules(project, main, internal)
+    return finish_check(project, sel, raw, internal, post)
 
+
+def split_rules(sel: Selection) -> tuple[list, list]:
+    """The enabled rules (fresh instances): the main phase's, then the
+    ``phase = "post"`` ones (they run after suppression)."""
+    main, post = [], []
+    for cls in all_rules():
+        if cls.code not in sel.enabled:
+            continue
+        (post if getattr(cls, "phase", "main") == "post" else main).append(cls())
+    return main, post
+
+
+def run_rules(project: Project, rules: list, internal: list[tuple[str, str]]) -> list[Diagnostic]:
+    """The raw diagnostics of ``rules`` (before selection and suppression);
+    a rule that fails adds ``(code, error)`` to ``internal``."""
+    raw: list[Diagnostic] = []
+    for rule in rules:
+        raw.extend(_run_rule(rule, project, internal))
+    return raw
+
+
+def finish_check(
+    project: Project, sel: Selection, raw: list[Diagnostic], internal: list[tuple[str, str]], post: list
+) -> tuple[list[Diagnostic], list[str]]:
+    """Selection, per-app ignores and inline suppressions over ``raw``, then
+    the ``post`` rules and the fixes: what :func:`check_project` returns.
+    (The language server merges the raw diagnostics of several runs first.)"""
+    project.selection = sel
     kept = [d for d in _dedupe(raw) if sel.active(d.code, d.app) and project.selected(d.app)]
     kept = _apply_suppressions(project, kept, sel)
     for rule in post:
