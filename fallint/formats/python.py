@@ -594,8 +594,12 @@ def _index_with_libcst(text: str) -> ModuleIndex:
     """:func:`index_source` by libcst alone (the path of every file the
     interpreter cannot parse; the reference the ast walk is tested against)."""
     if not _stack_is_roomy():
-        return _in_big_stack_thread(_index_text, text, _safe_skeleton(text))
+        return _in_big_stack_thread(_libcst_parse_and_index, text)
     return _index_with_libcst_here(text)
+
+
+def _libcst_parse_and_index(text: str) -> ModuleIndex:
+    return _index_text(text, _safe_skeleton(text))
 
 
 def _index_with_libcst_here(text: str) -> ModuleIndex:
@@ -619,7 +623,7 @@ def _parse_and_index(text: str) -> ModuleIndex:
     index = _index_with_ast(text)
     if index is not None:
         return index
-    return _index_text(text, _safe_skeleton(text))
+    return _libcst_parse_and_index(text)
 
 
 def _index_text(text: str, skeleton: _SkeletonPlan | None) -> ModuleIndex:

@@ -15,7 +15,9 @@ import pytest
 
 from fallint.formats import python as index_mod
 from fallint.formats.python import _index_with_ast, _index_with_libcst, index_source
-from tests.helpers import REPO
+from ..helpers import REPO
+from .test_python_index_fast import CASES as SKELETON_CASES
+from .test_python_index_speed import EDGES
 
 #: constructs where the two parsers see positions or code differently
 CASES = {
@@ -170,6 +172,24 @@ def _equal(source: str) -> None:
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_constructs(name: str) -> None:
     _equal(textwrap.dedent(CASES[name]))
+
+
+@pytest.mark.parametrize("name", sorted(SKELETON_CASES))
+def test_the_skeleton_cases(name: str) -> None:
+    _equal(SKELETON_CASES[name])
+
+
+def test_position_edges() -> None:
+    _equal(EDGES)
+
+
+def test_valid_python_libcst_rejects_is_indexed() -> None:
+    """``(x): int = 1`` is valid Python (libcst rejects it): fal would run it,
+    so it is indexed, not reported as a syntax error."""
+    source = "(x): int = 1\ny = 2\n"
+    with pytest.raises(index_mod.PySyntaxError):
+        _index_with_libcst(source)
+    assert [a.name for a in index_source(source).assignments] == ["x", "y"]
 
 
 def test_index_source_takes_the_ast_path_without_libcst() -> None:
