@@ -4,9 +4,11 @@ The index is what every later question about the file is answered from
 (which classes exist and what they inherit, which names are imported from
 where, which settings a class body assigns), so a file is parsed once and the
 result can be cached on disk: :meth:`ModuleIndex.to_dict` /
-:meth:`ModuleIndex.from_dict` round-trip through JSON, and nothing here but
-:func:`index_source` touches libcst (it is imported inside that function, so
-a warm run that only loads cached indexes never imports it).
+:meth:`ModuleIndex.from_dict` round-trip through JSON.  :func:`index_source`
+builds the index from the interpreter's own ``ast`` tree when the running
+interpreter parses the file, and with libcst otherwise (newer syntax, syntax
+errors to diagnose): libcst is imported only then, so neither a warm run that
+only loads cached indexes nor a cold run over ordinary files imports it.
 
 Positions are 1-based lines and 1-based columns counted in characters.
 
@@ -54,7 +56,7 @@ from typing import Any, ClassVar, Union
 from fallint.util.records import asdict, dataclass, field, fields
 
 #: Bumped whenever the shape of the index changes, so stale caches are ignored.
-INDEX_FORMAT = 2  # 2: the smaller skeleton accepts some files libcst rejected whole
+INDEX_FORMAT = 3  # 3: built from the ast tree, which accepts some files libcst rejects
 
 
 class PySyntaxError(Exception):
@@ -2124,8 +2126,11 @@ def _changed_identifiers(text: str, tree: Any, ast: Any) -> bool:
     appears outside the strings and comments of ``text``."""
     import unicodedata
 
+    # (only characters that normalise to identifier characters can be in
+    # one: not ``…``, which is ``...``)
     changed = "".join(
-        c for c in set(text) if c > "\x7f" and unicodedata.normalize("NFKC", c) != c
+        c for c in set(text)
+        if c > "\x7f" and (normal := unicodedata.normalize("NFKC", c)) != c and ("a" + normal).isidentifier()
     )
     if not changed:
         return False
@@ -2224,6 +2229,8 @@ class _AstIndexer:
             return False
         if not node.elts:
             return True
+        if self.start(node.elts[0]) == start:  # ``(1, 2), 3``: the first element's
+            return False
         bounds = [start + 1]
         for element in node.elts:
             bounds += [self.start(element), self.end(element)]

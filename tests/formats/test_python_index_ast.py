@@ -30,6 +30,10 @@ CASES = {
         f = ()
         g = 1, 2,
         h = ((1),)
+        h2 = (1, 2), 3
+        h3: T = \\
+            (-1, None), np.ndarray([])
+        h4 = ((1, 2), (3,))
         i = (  # comment (with parens)
             1
         )
