@@ -751,7 +751,7 @@ def _listdir(path: Path) -> list[str]:
         return []  # outside the project (package-dir = {"" = "/"}): never listed
     try:
         return sorted(os.listdir(path))
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in a configured path
         return []
 
 

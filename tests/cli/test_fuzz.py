@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from fallint.model.fal import APP_KEYS
 
@@ -285,6 +285,9 @@ _BASE_APP = _PY_SNIPPETS[0] + _PY_SNIPPETS[2]
 
 @settings.get_profile(PROFILE)
 @given(pyprojects(), python_files())
+# found by a long run: a NUL in a configured package directory reached os.listdir
+@example(pyproject=b'[project]\nname = "svc"\nversion = "0.1"\n[tool.setuptools]\n'
+                   b'package-dir = {"0" = "\\u0000"}\n[tool.fal.apps."web"]\nref = "app.py::A"\n', app=b"")
 def test_fuzz_pyproject(pyproject, app):
     _check_project({"pyproject.toml": pyproject, "app.py": app, "Dockerfile": b"FROM python\n"}, "pyproject")
 
