@@ -2087,7 +2087,9 @@ class _AstBail(Exception):
 #: what may separate two tokens: blanks, comments, line breaks (inside
 #: brackets), backslash continuations
 _GAP = re.compile(r"(?:[ \t\f\r\n]+|#[^\r\n]*|\\\r?\n)*")
-_STRING_PREFIX = re.compile(r"[rRbBuU]{0,2}('''|\"\"\"|'|\")")
+#: before PEP 701 (Python 3.12) an f-string cannot contain its own quote
+_FSTRINGS_LEX_AS_STRINGS = sys.version_info < (3, 12)
+_STRING_PREFIX = re.compile(r"[rRbBuUfF]{0,2}('''|\"\"\"|'|\")")
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
@@ -2334,7 +2336,11 @@ class _AstIndexer:
                 continue
             if isinstance(item, self.string_types):
                 if item.lineno != item.end_lineno:
-                    raise _AstBail()  # an f-string over several lines
+                    # an f-string over several lines: before 3.12 its tokens
+                    # cannot hold their own quote, so they read like strings
+                    if not (_FSTRINGS_LEX_AS_STRINGS and type(item) is ast.JoinedStr):
+                        raise _AstBail()
+                    ranges.extend(self.string_tokens(item))
                 continue
             stack.extend(ast.iter_child_nodes(item))
         return ranges

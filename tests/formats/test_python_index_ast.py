@@ -73,6 +73,11 @@ CASES = {
                     a=1,
                 )
             f_single = f"{x}"
+            f_parts = (
+                f"a {x!r:>{w}}"
+                "b"  # comment
+                rf'c\\{y}'
+            )
 
             @fal.endpoint(
                 "/",
@@ -221,7 +226,6 @@ def test_index_source_takes_the_ast_path_without_libcst() -> None:
         "x = 1\r\ny = 2\r\n",  # carriage returns
         "ﬁle = 1\n",  # an identifier that NFKC normalisation changes
         "x = (a for a in b)\n",  # a generator expression value
-        "class A:\n    t = f'''{1}\n    '''\n",  # an f-string over lines in a block
         "x = [\n" + "-" * 1500 + "1]\n",  # the nesting guard
     ],
 )
