@@ -108,7 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--output-format", choices=("text", "json"), default="text")
     show.add_argument("--fal-version", metavar="VERSION", help="judge by this fal release")
 
-    sub.add_parser("schema", help="print the JSON Schema of [tool.fal] (for editors and validate-pyproject)")
+    schema = sub.add_parser("schema", help="print the JSON Schema of [tool.fal] (for editors and validate-pyproject)")
+    schema.add_argument("--fal-version", metavar="VERSION",
+                        help="the schema of what this fal release accepts (a version, series, specifier or `latest`)")
 
     clean = sub.add_parser("clean", help="remove fallint's cache directories")
     clean.add_argument("paths", nargs="*", metavar="PATH")
@@ -136,7 +138,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "schema":
             from fallint.jsonschema import render_schema
 
-            sys.stdout.write(render_schema())
+            try:
+                text = render_schema(args.fal_version)
+            except ValueError as exc:
+                print(f"fallint: error: --fal-version: {exc}", file=sys.stderr)
+                return 2
+            sys.stdout.write(text)
             return 0
         if args.command == "server":
             from fallint.server import main as serve
@@ -266,7 +273,7 @@ def _check(args, parser) -> int:
     if args.verbose:
         from fallint.reports.settings import verbose_lines
 
-        for line in verbose_lines(result.projects, cwd):
+        for line in verbose_lines(result.projects, cwd, result.skipped_templates):
             print(line, file=sys.stderr)
     configs = [p.config for p in result.projects]
     unsafe = args.unsafe_fixes if args.unsafe_fixes is not None else any(c.unsafe_fixes for c in configs)
@@ -276,9 +283,12 @@ def _check(args, parser) -> int:
 
         return add_ignore(args, result, cwd)
     if args.diff or args.fix_only or fix:
-        from fallint.cli_fix import fix_run
+        from fallint.cli_fix import fix_run, project_policy
 
-        return fix_run(args, result, options, cwd, unsafe=unsafe)
+        # `fix = true` / `unsafe-fixes = true` count for their own project only
+        explicit = True if (args.diff or args.fix_only) else args.fix
+        accept = project_policy(result.projects, fix_cli=explicit, unsafe_cli=args.unsafe_fixes)
+        return fix_run(args, result, options, cwd, unsafe=unsafe, accept=accept)
     if args.app:
         known = {a.key for p in result.projects for a in p.all_apps}
         missing = [a for a in args.app if a not in known]
@@ -367,7 +377,7 @@ def _rule(args) -> int:
 
 
 def _show(args, parser) -> int:
-    from fallint.engine.run import Options, UsageError, check_paths
+    from fallint.engine.run import Options, UsageError, load_projects
     from fallint.reports.show import app_facts, render_show
 
     if args.fal_version:
@@ -379,11 +389,12 @@ def _show(args, parser) -> int:
     options = Options(apps=[args.app], project_options={"fal_version": args.fal_version} if args.fal_version else {})
     cwd = Path(os.getcwd())
     try:
-        result = check_paths(args.paths, options, cwd)
+        # the model of the named app only: no rule runs
+        loaded = load_projects(args.paths, options, cwd)
     except UsageError as exc:
         print(f"fallint: error: {exc}", file=sys.stderr)
         return 2
-    facts = [app_facts(a, cwd) for p in result.projects for a in p.all_apps if a.key == args.app]
+    facts = [app_facts(a, cwd) for p in loaded.projects for a in p.all_apps if a.key == args.app]
     if not facts:
         print(f"fallint: error: no app named {args.app}", file=sys.stderr)
         return 2

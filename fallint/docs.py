@@ -41,7 +41,12 @@ def _lang(name: str) -> str:
 
 def _example_md(ex: Example) -> str:
     parts = [f"```toml\n# pyproject.toml\n{ex.pyproject.rstrip()}\n```"]
+    from fallint.rules.registry import Symlink
+
     for name, content in ex.files.items():
+        if isinstance(content, Symlink):
+            parts.append(f"`{name}`: a symbolic link to `{content}`")
+            continue
         if isinstance(content, bytes):
             parts.append(f"`{name}`: ({len(content)} bytes of binary data)")
             continue

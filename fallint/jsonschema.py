@@ -14,6 +14,12 @@ validate-pyproject plugin reads it) and a test fails when it is stale::
     python -m fallint.jsonschema --check    # exit 1 when it is stale
     fallint schema                          # print it
 
+``fallint schema --fal-version X`` prints the schema of what fal release X
+accepts instead (:func:`release_schema`, from the release table of
+:mod:`fallint.releases`): the keys X's loader reads, closed
+(``additionalProperties: false``) only where X raises on unknown keys; the
+value types and choices stay those of the newest release.
+
 It has no ``$id`` (see :func:`build_schema`).  Draft-07, the newest draft that validate-pyproject (fastjsonschema), taplo
 and SchemaStore's editors all read.
 """
@@ -26,7 +32,7 @@ from typing import Any
 
 from fallint.model import fal
 
-__all__ = ["SCHEMA_FILE", "SCHEMA_ID", "SCHEMA_RULES", "build_schema", "render_schema"]
+__all__ = ["SCHEMA_FILE", "SCHEMA_ID", "SCHEMA_RULES", "build_schema", "release_schema", "render_schema"]
 
 SCHEMA_FILE = Path(__file__).resolve().parent / "data" / "partial-fal.json"
 from fallint.pyproject_plugin import SCHEMA_ID  # where the committed schema is published
@@ -282,9 +288,58 @@ def build_schema() -> dict:
     }
 
 
-def render_schema() -> str:
-    """The schema as the committed file holds it."""
-    return json.dumps(build_schema(), indent=2, ensure_ascii=False) + "\n"
+def release_schema(releases: list[str]) -> dict:
+    """The schema of what fal ``releases`` accept (one release, or every one a
+    series or specifier admits): a key is allowed when one of them accepts it,
+    and a table is closed only when all of them reject unknown keys (FAL016).
+    Value types and choices are the newest release's."""
+    from fallint import releases as rel
+
+    schema = build_schema()
+    what = rel.summarize(releases)
+    definitions = schema["definitions"]
+    schema["title"] = f"fal apps (fal {what})"
+    note = f" Keys as fal {what} reads them (from fallint's release table)."
+    schema["description"] += note
+    schema["markdownDescription"] += note
+    for table in ("app", "image", "health_check"):
+        definition = definitions[table]
+        reading = [r for r in releases if rel.table_checked(r, table)]
+        if not reading:
+            if table == "app":  # nothing reads [tool.fal.apps]: no constraint at all
+                text = f"fal {what} does not read [tool.fal.apps] (it needs fal >= {rel.ranges(rel.data()['toml']['app']['present'])[0][0]})."
+                definitions[table] = {"type": "object", "description": text, "markdownDescription": text}
+            continue
+        read = {k for r in reading for k in rel.known_keys(r, table)}
+        definition["properties"] = {k: v for k, v in definition["properties"].items() if k in read}
+        if not all(rel.table_strict(r, table) for r in reading):
+            definition.pop("additionalProperties", None)  # unknown keys are ignored, not rejected
+    return schema
+
+
+def schema_for_version(value: str) -> dict:
+    """:func:`release_schema` for a ``--fal-version`` value (a version, a series,
+    a specifier or ``latest``); ``ValueError`` with the reason when it names no
+    known release."""
+    from fallint import releases as rel
+    from fallint.model.fal_release import check_version_choice
+
+    problem = check_version_choice(value)
+    if problem is not None:
+        message, hint = problem
+        raise ValueError(message + (f" (did you mean {hint}?)" if hint else ""))
+    from fallint.releases.pins import _override
+
+    found = _override(value, [])
+    if not found:
+        raise ValueError(f"`{value}` names no known fal release")
+    return release_schema([r for r in rel.known_releases() if r in set(found)])
+
+
+def render_schema(fal_version: str | None = None) -> str:
+    """The schema as the committed file holds it (that of ``fal_version`` when given)."""
+    schema = build_schema() if fal_version is None else schema_for_version(fal_version)
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:

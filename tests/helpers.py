@@ -22,7 +22,11 @@ def write_files(root: Path, files: dict) -> Path:
     for name, content in files.items():
         p = root / name
         p.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
+        from fallint.rules.registry import Symlink
+
+        if isinstance(content, Symlink):
+            p.symlink_to(str(content))
+        elif isinstance(content, bytes):
             p.write_bytes(content)
         else:
             p.write_text(content, encoding="utf-8")

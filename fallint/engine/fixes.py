@@ -159,17 +159,26 @@ def _fix_spans(d: Diagnostic, sources: dict[Path, SourceText]):
     return spans
 
 
-def plan_pass(diags: list[Diagnostic], unsafe: bool, cwd: Path) -> PassResult:
-    """Apply, in memory, every applicable fix that overlaps no earlier one."""
+def plan_pass(diags: list[Diagnostic], unsafe: bool, cwd: Path,
+              overlay: dict[Path, bytes] | None = None, accept=None) -> PassResult:
+    """Apply, in memory, every applicable fix that overlaps no earlier one
+    (to the bytes in ``overlay`` for the files it holds, else to the files).
+    ``accept``, when given, decides which fixes apply instead of ``unsafe``."""
     from fallint.diagnostics import display_path
 
     result = PassResult()
-    candidates = [d for d in diags if applicable(d, unsafe)]
+    if accept is not None:
+        candidates = [d for d in diags if d.fix is not None and accept(d)]
+    else:
+        candidates = [d for d in diags if applicable(d, unsafe)]
     sources: dict[Path, SourceText | None] = {}
     for d in candidates:
         for e in d.fix.edits:
             if e.path not in sources:
-                sources[e.path] = read_source(e.path)
+                if overlay and e.path in overlay:
+                    sources[e.path] = SourceText(e.path, overlay[e.path])
+                else:
+                    sources[e.path] = read_source(e.path)
     good = {p: s for p, s in sources.items() if s is not None}
     taken: dict[Path, list[tuple[int, int]]] = {}
     chosen: dict[Path, list[Diagnostic]] = {}
@@ -265,16 +274,25 @@ class FixRun:
 
 
 def run_fixes(paths: list[str], options, cwd: Path, *, unsafe: bool, write: bool = True,
-              check=None) -> FixRun:
-    """Lint and fix until nothing applies (``write=False``: one pass, nothing written, for ``--diff``)."""
+              first=None, accept=None) -> FixRun:
+    """Lint and fix until nothing applies.  ``write=False`` (``--diff``) writes
+    nothing: each later pass lints the fixed text in memory (as overlays), so
+    the changes are exactly what ``--fix`` would write.  ``first`` is the
+    result of a lint already run."""
     from fallint.engine.run import check_paths
 
-    check = check or (lambda: check_paths(paths, options, cwd))
-    result = check()
+    def check(overlay: dict[Path, bytes]):
+        if not overlay:
+            return check_paths(paths, options, cwd)
+        texts = {os.path.abspath(p): data.decode("utf-8") for p, data in overlay.items()}
+        return check_paths(paths, replace(options, overlays=texts), cwd)
+
+    overlay: dict[Path, bytes] = {}
+    result = first if first is not None else check(overlay)
     run = FixRun(result)
     seen: dict[Path, set[bytes]] = {}
     for attempt in range(MAX_PASSES + 1):
-        planned = plan_pass(result.diagnostics, unsafe, cwd)
+        planned = plan_pass(result.diagnostics, unsafe, cwd, overlay, accept)
         run.problems.extend(p for p in planned.problems if p not in run.problems)
         if not planned.changes:
             break
@@ -304,13 +322,15 @@ def run_fixes(paths: list[str], options, cwd: Path, *, unsafe: bool, write: bool
                 except WriteError as exc:
                     run.write_errors.append(str(exc))
                     continue
+            else:
+                overlay[change.path] = change.new
             wrote_any = True
-            first = run.changes.get(change.path, (change.old, None))[0]
-            run.changes[change.path] = (first, change.new)
+            first_bytes = run.changes.get(change.path, (change.old, None))[0]
+            run.changes[change.path] = (first_bytes, change.new)
             run.fixed.extend(change.fixed)
-        if not write or not wrote_any:
+        if not wrote_any:
             break
-        result = check()
+        result = check(overlay)
         run.result = result
     return run
 
@@ -349,7 +369,7 @@ def add_ignores(result, cwd: Path, *, write: bool = True) -> IgnoreRun:
     removals: dict[Path, list[Diagnostic]] = {}
     for d in result.diagnostics:
         if d.code in ("FAL902", "FAL903"):
-            if d.fix is not None:
+            if d.code == "FAL902" and d.fix is not None:  # FAL903's fix respells a code: not an ignore
                 removals.setdefault(d.location.path, []).append(d)
             else:
                 run.skipped.append(_where(d, cwd) + f": {d.code} cannot be suppressed by a comment")

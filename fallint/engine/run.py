@@ -32,6 +32,9 @@ class Options:
     apps: list[str] | None = None
     #: run-wide knobs handed to projects (cache directory, parallelism ...)
     project_options: dict = field(default_factory=dict)
+    #: absolute path -> text read instead of the file on disk (``--diff``'s
+    #: later passes lint the fixed text without writing it)
+    overlays: dict | None = None
 
 
 @dataclass
@@ -42,18 +45,30 @@ class RunResult:
     failed: bool
     internal_errors: list[str] = field(default_factory=list)
     files: FileCache | None = None
+    #: template directories discovery skipped (``--verbose`` lists them)
+    skipped_templates: list[str] = field(default_factory=list)
 
 
-def check_paths(paths: list[str], options: Options | None = None, cwd: Path | None = None) -> RunResult:
-    """Lint the projects named by ``paths`` (see :mod:`fallint.loading.discovery`).
+@dataclass
+class Loaded:
+    """The projects a run checks (discovery and loading, no rules)."""
 
-    Raises :class:`~fallint.loading.discovery.UsageError` for paths that cannot be used.
-    """
+    projects: list[Project]
+    files: FileCache
+    #: template directories discovery skipped (``--verbose`` lists them)
+    skipped_templates: list[str] = field(default_factory=list)
+
+
+def load_projects(paths: list[str], options: Options | None = None, cwd: Path | None = None) -> Loaded:
+    """Find and load the projects with ``[tool.fal]`` that ``paths`` name: the
+    model only (``fallint show`` needs no more; :func:`check_paths` runs the
+    rules on them).  Raises :class:`~fallint.loading.discovery.UsageError`."""
     options = options or Options()
     cwd = cwd or Path(os.getcwd())
     forget_real_paths()
-    files = FileCache()
-    targets = resolve_targets(paths, cwd)
+    files = FileCache(options.overlays)
+    templates: list[str] = []
+    targets = resolve_targets(paths, cwd, templates)
     app_filter = frozenset(options.apps) if options.apps else None
 
     projects: dict[Path, Project] = {}
@@ -78,16 +93,27 @@ def check_paths(paths: list[str], options: Options | None = None, cwd: Path | No
                     chosen.append(key)
                 if kind == "file":
                     break
+    return Loaded([projects[key] for key in chosen], files, templates)
 
-    prefetch_sources([projects[key] for key in chosen])
+
+def check_paths(paths: list[str], options: Options | None = None, cwd: Path | None = None) -> RunResult:
+    """Lint the projects named by ``paths`` (see :mod:`fallint.loading.discovery`).
+
+    Raises :class:`~fallint.loading.discovery.UsageError` for paths that cannot be used.
+    """
+    options = options or Options()
+    cwd = cwd or Path(os.getcwd())
+    loaded = load_projects(paths, options, cwd)
+    files, templates = loaded.files, loaded.skipped_templates
+
+    prefetch_sources(loaded.projects)
 
     diagnostics: list[Diagnostic] = []
     internal: list[str] = []
     apps = 0
     failed = False
     linted = []
-    for key in chosen:
-        proj = projects[key]
+    for proj in loaded.projects:
         linted.append(proj)
         sel = selection(
             proj.config,
@@ -104,7 +130,7 @@ def check_paths(paths: list[str], options: Options | None = None, cwd: Path | No
             failed = True
         diagnostics.extend(diags)
     diagnostics.sort(key=lambda d: d.sort_key(cwd))
-    return RunResult(diagnostics, linted, apps, failed, internal, files)
+    return RunResult(diagnostics, linted, apps, failed, internal, files, templates)
 
 
 def prefetch_sources(projects: list[Project]) -> None:
@@ -143,19 +169,40 @@ def _has_fal(proj: Project) -> bool:
 
 
 def check_project(project: Project, sel: Selection) -> tuple[list[Diagnostic], list[str]]:
-    rules = [cls() for cls in all_rules()]
     project.selection = sel
+    main, post = split_rules(sel)
     internal: list[tuple[str, str]] = []
-    raw: list[Diagnostic] = []
-    post = []
-    for rule in rules:
-        if rule.code not in sel.enabled:
-            continue
-        if getattr(rule, "phase", "main") == "post":
-            post.append(rule)
-            continue
-        raw.extend(_run_rule(rule, project, internal))
+    raw = run_rules(project, main, internal)
+    return finish_check(project, sel, raw, internal, post)
 
+
+def split_rules(sel: Selection) -> tuple[list, list]:
+    """The enabled rules (fresh instances): the main phase's, then the
+    ``phase = "post"`` ones (they run after suppression)."""
+    main, post = [], []
+    for cls in all_rules():
+        if cls.code not in sel.enabled:
+            continue
+        (post if getattr(cls, "phase", "main") == "post" else main).append(cls())
+    return main, post
+
+
+def run_rules(project: Project, rules: list, internal: list[tuple[str, str]]) -> list[Diagnostic]:
+    """The raw diagnostics of ``rules`` (before selection and suppression);
+    a rule that fails adds ``(code, error)`` to ``internal``."""
+    raw: list[Diagnostic] = []
+    for rule in rules:
+        raw.extend(_run_rule(rule, project, internal))
+    return raw
+
+
+def finish_check(
+    project: Project, sel: Selection, raw: list[Diagnostic], internal: list[tuple[str, str]], post: list
+) -> tuple[list[Diagnostic], list[str]]:
+    """Selection, per-app ignores and inline suppressions over ``raw``, then
+    the ``post`` rules and the fixes: what :func:`check_project` returns.
+    (The language server merges the raw diagnostics of several runs first.)"""
+    project.selection = sel
     kept = [d for d in _dedupe(raw) if sel.active(d.code, d.app) and project.selected(d.app)]
     kept = _apply_suppressions(project, kept, sel)
     for rule in post:

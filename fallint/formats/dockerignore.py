@@ -53,7 +53,7 @@ import os
 import re
 import stat
 import warnings
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
@@ -425,6 +425,9 @@ class DockerIgnore:
     path: Path | None = None
     #: why the file could not be read (it then matches nothing)
     read_error: str | None = None
+    #: the file is a symlink leading out of the project: not read (its
+    #: patterns are unknown, so it matches nothing), see :meth:`from_file`
+    outside: bool = False
     #: Docker's patterns (valid ones), in order
     patterns: tuple[IgnorePattern, ...] = ()
     #: the lines fal uses (its defaults when there is no file)
@@ -444,12 +447,16 @@ class DockerIgnore:
         return ignore
 
     @classmethod
-    def from_file(cls, context_dir: Path | str) -> DockerIgnore:
+    def from_file(cls, context_dir: Path | str, inside: Callable[[Path], bool] | None = None) -> DockerIgnore:
         """Read ``<context_dir>/.dockerignore``; a missing file matches nothing
-        for Docker, and gives fal's default patterns for fal."""
+        for Docker, and gives fal's default patterns for fal.  With ``inside``
+        (``Project.contains``), a file it rejects (a symlink leading out of
+        the project) is not read: it comes back ``outside``, matching nothing."""
         from fallint.loading.files import read_text  # noqa: PLC0415 - keep this module light
 
         path = Path(context_dir) / ".dockerignore"
+        if inside is not None and os.path.lexists(path) and not inside(path):
+            return cls(exists=True, path=path, outside=True)
         result = read_text(path)
         if result.text is not None:
             return cls.from_text(result.text, path=path)

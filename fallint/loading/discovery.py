@@ -43,9 +43,6 @@ def mentions_fal(text: str) -> bool:
     return bool(_FAL_RE.search(text))
 
 
-#: template directories (``{{cookiecutter.project_slug}}``, ``{% ... %}``) the
-#: last :func:`resolve_targets` skipped (``--verbose`` lists them)
-SKIPPED_TEMPLATES: list[str] = []
 _TEMPLATE_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
 
 
@@ -54,20 +51,23 @@ def is_template_dir(name: str) -> bool:
     return bool(_TEMPLATE_RE.search(name))
 
 
-def _skip_dir(name: str, path: str) -> bool:
+def _skip_dir(name: str, path: str, templates: list[str] | None = None) -> bool:
     if name.startswith(".") or name in SKIP_DIRS or name.endswith(".egg-info"):
         return True
     if is_template_dir(name):  # only when walking: a template named on the command line is linted
-        SKIPPED_TEMPLATES.append(path)
+        if templates is not None:
+            templates.append(path)
         return True
     return os.path.isfile(os.path.join(path, "pyvenv.cfg"))
 
 
-def walk_pyprojects(root: Path) -> list[Path]:
+def walk_pyprojects(root: Path, templates: list[str] | None = None) -> list[Path]:
+    """The pyprojects beneath ``root``; the template directories skipped are
+    appended to ``templates`` when given."""
     found: list[Path] = []
     errors: list[OSError] = []
     for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not _skip_dir(d, os.path.join(dirpath, d)))
+        dirnames[:] = sorted(d for d in dirnames if not _skip_dir(d, os.path.join(dirpath, d), templates))
         if "pyproject.toml" in filenames:
             found.append(Path(dirpath) / "pyproject.toml")
     if errors and not found and errors[0].filename and Path(errors[0].filename) == root:
@@ -89,15 +89,19 @@ def enclosing_pyprojects(path: Path) -> list[Path]:
     return out
 
 
-def resolve_targets(paths: list[str], cwd: Path) -> list[tuple[str, Path, list[Path]]]:
+def resolve_targets(
+    paths: list[str], cwd: Path, templates: list[str] | None = None,
+) -> list[tuple[str, Path, list[Path]]]:
     """For each CLI path: (kind, path, candidates).
 
     kind is ``"pyproject"`` (the named file), ``"dir"`` (all candidates
     beneath) or ``"file"`` (the first candidate with ``[tool.fal]`` wins).
+    The template directories (``{{cookiecutter.project_slug}}``, ``{% ... %}``)
+    skipped while walking are appended to ``templates`` when given
+    (``--verbose`` lists them).
     Raises :class:`UsageError` for paths that do not exist or cannot be read.
     """
     out = []
-    SKIPPED_TEMPLATES.clear()
     for raw in paths or ["."]:
         p = Path(raw)
         if not p.is_absolute():
@@ -116,7 +120,7 @@ def resolve_targets(paths: list[str], cwd: Path) -> list[tuple[str, Path, list[P
         if stat.S_ISDIR(st.st_mode):
             if not os.access(p, os.R_OK | os.X_OK):
                 raise UsageError(f"{raw}: cannot read directory (permission denied)")
-            out.append(("dir", p, walk_pyprojects(p)))
+            out.append(("dir", p, walk_pyprojects(p, templates)))
         elif p.name == "pyproject.toml":
             out.append(("pyproject", p, [p]))
         else:

@@ -150,7 +150,8 @@ class Build:
         # imported on first use: costly to import, only Dockerfile / app_files apps need it
         from fallint.formats.dockerignore import DockerIgnore
 
-        return self.project.memo(("ignore",), lambda: DockerIgnore.from_file(self.context))
+        # a .dockerignore leading out of the project is not read (FAL424)
+        return self.project.memo(("ignore",), lambda: DockerIgnore.from_file(self.context, self.project.contains))
 
     @cached_property
     def fal_sources(self) -> "FalSources":

@@ -383,12 +383,22 @@ class EntryPoint:
     # -- the symbol -------------------------------------------------------
 
     @cached_property
+    def outside(self) -> bool:
+        """The module's file was found in the project but is reached through a
+        symlink leading out of it: it is not read (its lines would be quoted)."""
+        if not self.resolvable or self.location.kind not in ("package", "module") or self.location.path is None:
+            return False
+        return not self.project.contains(self.location.path)
+
+    @cached_property
     def module_file(self) -> Path | None:
         """The module's file when the symbol can be checked in it: the module
         is this project's, and (for a virtualenv app with a certain layout)
         is packaged; for a Dockerfile app, when it exists in the project."""
         if not self.resolvable or self.location.kind not in ("package", "module"):
             return None
+        if self.outside:
+            return None  # never read (FAL210)
         if self.container == "dockerfile":
             return self.location.path
         if self.container is not None or not self.from_this_project:

@@ -14,7 +14,6 @@ read when a pin or a choice exists.
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Any
 
@@ -60,12 +59,7 @@ def pinned(project: Any) -> bool:
     """Whether anything chooses or pins the fal release (cheap: no table read)."""
     if chosen_version(project)[0]:
         return True
-    root = str(project.root)
-    try:
-        names = os.listdir(root)
-    except OSError:
-        names = []
-    for name in names:
+    for name in project.files.listdir(project.root):
         if name in LOCK_NAMES or (name.startswith("pylock.") and name.endswith(".toml")):
             return True
         if _REQ_FILE.fullmatch(name):
@@ -81,7 +75,8 @@ def project_pins(project: Any):
     from fallint.releases.pins import deploying_releases
 
     choice, where = chosen_version(project)
-    pins = deploying_releases(project.pyproject_path, override=choice)
+    data = project.data if not project.load_errors and isinstance(project.data, dict) else None
+    pins = deploying_releases(project.pyproject_path, override=choice, files=project.files, data=data)
     if choice and pins.kind == "override":
         pins.why = f"{where} = {choice!r}"
     return pins
@@ -115,6 +110,8 @@ def describe(pins) -> str:
     if pins.kind in ("requirements", "pyproject"):
         reqs = "; ".join(s.text for s in pins.sources)
         return f"this project requires fal {what} ({reqs} at {where})"
+    if pins.kind == "default":
+        return f"nothing pins fal, so fallint assumes the newest known release, {what}"
     return f"fallint assumes fal {what} ({pins.why})"
 
 

@@ -129,14 +129,16 @@ class App:
         paths = []
         ref = self.table.get("ref")
         if self.ref_file is not None and split_ref(ref)[0] and is_file(self.ref_file):
-            paths.append(self.ref_file)
+            if self.project.contains(self.ref_file):  # a file outside is never read
+                paths.append(self.ref_file)
         entry = self.table.get("python_entry_point")
         if isinstance(entry, str):
             module = entry.split(":", 1)[0].strip()
             if module and all(part.isidentifier() for part in module.split(".")):
                 location = self.project.sources.module_file(module)
                 if location.kind in ("module", "package") and location.path is not None:
-                    paths.append(Path(location.path))
+                    if self.project.contains(location.path):
+                        paths.append(Path(location.path))
         return paths
 
     def resolve_path(self, rel: str) -> Path:

@@ -130,6 +130,13 @@ def _resolve(project: "Project", sources: "SourceProject", ref: str) -> RefTarge
         target.problem, target.problem_help = _malformed_path(project, file_part, name)
         return target
     target.path = path
+    if os.path.lexists(path) and not project.contains(path):
+        # a file outside the project (or reached through a symlink leading out)
+        # is never read: its lines would be quoted in the output (FAL102)
+        from fallint.model.sources import FileResult
+
+        target.result = FileResult(error="outside", message="is outside the project directory")
+        return target
     target.result = sources.file(path)
     if target.result.index is None:
         return target

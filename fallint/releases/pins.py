@@ -16,18 +16,21 @@
 A source that pins an exact version gives that release; a specifier gives
 every known release it admits (``fal>=1.70,<1.76``); several specifiers found
 at the same level (two extras, two requirement files) are all kept (union).
-Files are read with a size bound; anything unreadable or unparsable is
-skipped with a note, never an exception: the worst outcome is "unknown, using
-latest" with the reasons.
+Files are read with a size bound, through the run's
+:class:`~fallint.loading.files.FileCache` when the caller passes one (so each
+file is read once per run; the pyproject's already parsed data can be passed
+too); anything unreadable or unparsable is skipped with a note, never an
+exception: the worst outcome is "unknown, using latest" with the reasons.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from fallint import releases as _rel
+from fallint.util.records import dataclass, field
 
 MAX_BYTES = 4 * 1024 * 1024
 LOCK_FILES = ("uv.lock", "pylock.toml", "poetry.lock", "pdm.lock")
@@ -66,31 +69,51 @@ def _canon(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def _read(path: Path, notes: list[str]) -> str | None:
-    try:
-        if not path.is_file():
+class _Files:
+    """The files :func:`deploying_releases` reads, each once: through the run's
+    file cache when there is one (bounded, regular files only), with the
+    already parsed TOML of the pyproject when the caller has it."""
+
+    def __init__(self, cache: Any = None, parsed: dict | None = None) -> None:
+        if cache is None:
+            from fallint.loading.files import FileCache
+
+            cache = FileCache()
+        self.cache = cache
+        self.parsed: dict[str, Any] = dict(parsed or {})
+
+    def listdir(self, directory: Path) -> list[str]:
+        return self.cache.listdir(directory)
+
+    def text(self, path: Path, notes: list[str] | None) -> str | None:
+        f = self.cache.read(path)
+        if f.error in ("missing", "directory"):
             return None
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            notes.append(f"{path.name}: ignored, {size} bytes is more than {MAX_BYTES}")
+        if f.error == "too-large" or (f.text is not None and len(f.text) > MAX_BYTES):
+            if notes is not None:
+                notes.append(f"{path.name}: ignored, it is more than {MAX_BYTES} bytes")
             return None
-        return path.read_bytes().decode("utf-8", "replace")
-    except OSError as exc:
-        notes.append(f"{path.name}: unreadable ({exc.strerror or exc})")
-        return None
+        if f.text is None:
+            if notes is not None:
+                notes.append(f"{path.name}: unreadable ({f.message or f.error})")
+            return None
+        return f.text
 
+    def toml(self, path: Path, notes: list[str]) -> dict | None:
+        key = str(path)
+        if key in self.parsed:
+            return self.parsed[key]
+        text = self.text(path, notes)
+        data = None
+        if text is not None:
+            import tomli
 
-def _toml(path: Path, notes: list[str]) -> dict | None:
-    text = _read(path, notes)
-    if text is None:
-        return None
-    import tomli
-
-    try:
-        return tomli.loads(text)
-    except (tomli.TOMLDecodeError, ValueError, RecursionError) as exc:
-        notes.append(f"{path.name}: not valid TOML ({exc})")
-        return None
+            try:
+                data = tomli.loads(text)
+            except (tomli.TOMLDecodeError, ValueError, RecursionError) as exc:
+                notes.append(f"{path.name}: not valid TOML ({exc})")
+        self.parsed[key] = data
+        return data
 
 
 def _line_of(text: str, pattern: str, start: int = 0) -> int | None:
@@ -118,17 +141,16 @@ def _exact(version: str, notes: list[str], where: str) -> list[str] | None:
 # --------------------------------------------------------------------------- #
 
 
-def _from_lock(root: Path, notes: list[str]) -> tuple[list[str], list[Source]] | None:
-    candidates = [root / name for name in LOCK_FILES]
-    try:
-        candidates[2:2] = sorted(p for p in root.glob("pylock.*.toml") if p.is_file())
-    except OSError:
-        pass
+def _from_lock(root: Path, files: _Files, notes: list[str]) -> tuple[list[str], list[Source]] | None:
+    names = set(files.listdir(root))
+    ordered = list(LOCK_FILES)
+    ordered[2:2] = sorted(n for n in names if n.startswith("pylock.") and n.endswith(".toml") and n != "pylock.toml")
+    candidates = [root / name for name in ordered if name in names]
     for path in candidates:
-        data = _toml(path, notes)
+        data = files.toml(path, notes)
         if data is None:
             continue
-        text = _read(path, []) or ""
+        text = files.text(path, None) or ""
         key = "packages" if path.name.startswith("pylock") else "package"
         entries = data.get(key)
         if not isinstance(entries, list):
@@ -196,20 +218,16 @@ def _admitted(req, where: str, notes: list[str]) -> list[str] | None:
     return admitted
 
 
-def _requirements_files(root: Path, notes: list[str]) -> tuple[list[str], list[Source]] | None:
-    try:
-        files = sorted(
-            p for p in root.iterdir()
-            if p.is_file() and re.fullmatch(r"(requirements|constraints)[\w.-]*\.(txt|in)", p.name, re.I)
-        )
-    except OSError:
-        return None
+def _requirements_files(root: Path, files: _Files, notes: list[str]) -> tuple[list[str], list[Source]] | None:
+    paths = sorted(
+        root / n for n in files.listdir(root) if re.fullmatch(r"(requirements|constraints)[\w.-]*\.(txt|in)", n, re.I)
+    )
     # .txt over .in (compiled pins beat their inputs)
-    files.sort(key=lambda p: (p.suffix.lower() != ".txt", p.name))
+    paths.sort(key=lambda p: (p.suffix.lower() != ".txt", p.name))
     found: set[str] = set()
     sources: list[Source] = []
-    for path in files:
-        text = _read(path, notes)
+    for path in paths:
+        text = files.text(path, notes)
         if text is None:
             continue
         lines = text.splitlines()
@@ -238,11 +256,11 @@ def _requirements_files(root: Path, notes: list[str]) -> tuple[list[str], list[S
     return None
 
 
-def _pyproject(pyproject: Path, notes: list[str]) -> tuple[list[str], list[Source]] | None:
-    data = _toml(pyproject, notes)
+def _pyproject(pyproject: Path, files: _Files, notes: list[str]) -> tuple[list[str], list[Source]] | None:
+    data = files.toml(pyproject, notes)
     if not data:
         return None
-    text = _read(pyproject, []) or ""
+    text = files.text(pyproject, None) or ""
     strings: list[tuple[str, str]] = []  # (where, requirement)
     project = data.get("project") if isinstance(data.get("project"), dict) else {}
     deps = project.get("dependencies")
@@ -331,25 +349,32 @@ def _override(value: str, notes: list[str]) -> list[str] | None:
     return admitted
 
 
-def deploying_releases(pyproject: str | Path, override: str | None = None) -> Pins:
-    """The fal release(s) that deploy the project of ``pyproject``, most specific source first."""
+def deploying_releases(
+    pyproject: str | Path, override: str | None = None, *, files: Any = None, data: dict | None = None,
+) -> Pins:
+    """The fal release(s) that deploy the project of ``pyproject``, most specific source first.
+
+    ``files``: the run's :class:`~fallint.loading.files.FileCache` (each file
+    is then read once per run); ``data``: the pyproject's parsed TOML, when
+    the caller has it (it is not parsed again)."""
     notes: list[str] = []
     try:
         pyproject = Path(pyproject)
+        reader = _Files(files, {str(pyproject): data} if data is not None else None)
         root = pyproject.parent
         if override is not None:
             found = _override(str(override), notes)
             if found:
                 return Pins(found, f"fal-version = {override!r}", "override", [], notes)
-        lock = _from_lock(root, notes)
+        lock = _from_lock(root, reader, notes)
         if lock:
             rel, src = lock
             return Pins(rel, "; ".join(map(str, src)), "lock", src, notes)
-        req = _requirements_files(root, notes)
+        req = _requirements_files(root, reader, notes)
         if req:
             rel, src = req
             return Pins(rel, "; ".join(map(str, src)), "requirements", src, notes)
-        pp = _pyproject(pyproject, notes)
+        pp = _pyproject(pyproject, reader, notes)
         if pp:
             rel, src = pp
             return Pins(rel, "; ".join(map(str, src)), "pyproject", src, notes)

@@ -47,12 +47,10 @@ def render_settings(projects, cwd: Path) -> str:
     return "\n".join(out) + ("\n" if out else "")
 
 
-def verbose_lines(projects, cwd: Path) -> list[str]:
+def verbose_lines(projects, cwd: Path, skipped_templates=()) -> list[str]:
     lines = []
     for project in projects:
         lines.append(f"fallint: {_display(project.pyproject_path, cwd)}: judged by {release_line(project)}")
-    from fallint.loading import discovery
-
-    for skipped in getattr(discovery, "SKIPPED_TEMPLATES", []):
+    for skipped in skipped_templates:
         lines.append(f"fallint: skipped template directory {_display(Path(skipped), cwd)}")
     return lines

@@ -13,6 +13,17 @@ import os
 from pathlib import Path
 
 
+_TABLE_KEY = object()
+#: fal's defaults for unset keys, where the fal facts (``fal-apps-reference.md``,
+#: fal 1.83.0) state them: key -> (value, why)
+FAL_DEFAULTS: dict = {
+    "name": (_TABLE_KEY, "fal's default: the table key"),
+    "machine_type": ("S", "fal's default CPU machine type"),
+    # only for a class-based (ref) app: its environment takes the class's requirements
+    "requirements": ([], "a fal.App class's requirements default to empty"),
+}
+
+
 def _rel(path, cwd: Path) -> str:
     try:
         return os.path.relpath(path, cwd)
@@ -31,9 +42,7 @@ def app_facts(app, cwd: Path) -> dict:
         settings[key] = {"value": value, "source": "toml", "where": f"{pp}:{loc.line}:{loc.column}"}
     target_info = None
     try:
-        from fallint.model.ref_target import ref_target
-
-        target = ref_target(app) if "ref" in app.table else None
+        target = app.ref_target if "ref" in app.table else None
     except Exception:  # the model reports its own problems as diagnostics
         target = None
     if target is not None and target.is_app:
@@ -69,12 +78,18 @@ def app_facts(app, cwd: Path) -> dict:
     except Exception:
         pass
     pins = effective_pins(project)
+    defaults = {}
+    for key, (value, why) in FAL_DEFAULTS.items():
+        if key in settings or (key == "requirements" and target_info is None):
+            continue
+        defaults[key] = {"value": app.key if value is _TABLE_KEY else value, "why": why}
     return {
         "app": app.key,
         "name": app.deployed_name,
         "pyproject": pp,
         "target": target_info,
         "settings": settings,
+        "defaults": defaults,
         "requirement_layers": layers,
         "build": build,
         "fal_release": {"releases": pins.releases, "release": pins.release, "kind": pins.kind, "why": pins.why,
@@ -107,5 +122,9 @@ def render_show(facts: list[dict], fmt: str) -> str:
                 out.append(f"    {i}: {', '.join(layer) or '(empty)'}")
         if f["build"]:
             out.append(f"  image: Dockerfile {f['build']['dockerfile']}, build context {f['build']['context']}")
-        out.append("  unset keys: fal's defaults")
+        if f["defaults"]:
+            out.append("  unset keys with a default stated by fal:")
+            for key, d in f["defaults"].items():
+                out.append(f"    {key} = {json.dumps(d['value'], default=str)}  ({d['why']})")
+        out.append("  other unset keys: fal's (or the server's) defaults")
     return "\n".join(out) + "\n"

@@ -71,6 +71,13 @@ CODE_RE = re.compile(r"^FAL\d{3}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
 
+class Symlink(str):
+    """An :class:`Example` file that is a symbolic link to this target (the
+    tests create it as one; rules.md shows it as a link)."""
+
+    __slots__ = ()
+
+
 class Example:
     """A tiny project on which a rule must (``invalid``) or must not (``valid``) fire.
 
@@ -84,7 +91,7 @@ class Example:
         self,
         pyproject: str,
         expect: list[str] | None = None,
-        files: dict[str, str | bytes] | None = None,
+        files: dict[str, str | bytes] | None = None,  # a Symlink value: a symbolic link
         title: str = "",
         fixed: str | None = None,
     ) -> None:
@@ -103,7 +110,7 @@ class Example:
             if self._fixed is not None:
                 self._fixed = textwrap.dedent(self._fixed).lstrip("\n")
             self._files = {
-                k: (textwrap.dedent(v).lstrip("\n") if isinstance(v, str) else v)
+                k: (textwrap.dedent(v).lstrip("\n") if isinstance(v, str) and not isinstance(v, Symlink) else v)
                 for k, v in self._files.items()
             }
             self._ready = True

@@ -25,6 +25,15 @@ from fallint.server import features
 from fallint.server.workspace import INTERNAL_CODE, Workspace
 
 DEBOUNCE = 0.15
+#: seconds without a check before the cyclic garbage of past checks is
+#: collected (automatic collection is off: a full collection of a large
+#: project's objects took ~0.4 s, in the middle of a keystroke)
+IDLE_GC = 2.0
+#: collect anyway after this many checks without a pause
+GC_EVERY = 50
+#: the files whose change on disk (outside the editor) re-checks a project
+WATCHED = ("**/pyproject.toml", "**/*.py", "**/Dockerfile*", "**/*.Dockerfile", "**/.dockerignore",
+           "**/requirements*.txt", "**/*.lock", "**/pylock.*.toml")
 FIX_ALL_KIND = "source.fixAll.fallint"
 log = logging.getLogger("fallint.server")
 
@@ -38,6 +47,8 @@ class FallintServer(LanguageServer):
         #: uri -> (LSP diagnostic key -> fallint diagnostic), for code actions
         self.by_key: dict[str, dict[tuple, Diagnostic]] = {}
         self._pending: dict[str, asyncio.Task] = {}
+        self._gc_task: asyncio.Task | None = None
+        self._checks_since_gc = 0
 
     # -- checking ---------------------------------------------------------------
 
@@ -50,6 +61,42 @@ class FallintServer(LanguageServer):
             return
         if touched:
             self.publish()
+        self.collect_later()
+
+    def refresh_files(self, paths: list[str]) -> None:
+        try:
+            touched = self.model.refresh_files(paths)
+        except Exception as exc:
+            log.exception("fallint: refresh of %s failed", paths)
+            self.window_log_message(types.LogMessageParams(types.MessageType.Error, f"fallint: {exc}"))
+            return
+        if touched:
+            self.publish()
+        self.collect_later()
+
+    def collect_later(self) -> None:
+        """Collect cyclic garbage once the user pauses (or every :data:`GC_EVERY` checks)."""
+        import gc
+
+        self._checks_since_gc += 1
+        if self._checks_since_gc >= GC_EVERY:
+            self._checks_since_gc = 0
+            gc.collect()
+            return
+        if self._gc_task is not None:
+            self._gc_task.cancel()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+
+        async def later() -> None:
+            await asyncio.sleep(IDLE_GC)
+            self._gc_task = None
+            self._checks_since_gc = 0
+            gc.collect()
+
+        self._gc_task = loop.create_task(later())
 
     def publish(self) -> None:
         by_file = self.model.diagnostics_by_file()
@@ -72,6 +119,29 @@ class FallintServer(LanguageServer):
                 self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=new))
         self.published = current
         self.by_key = keys
+
+    def check_folders(self, uris: list[str]) -> None:
+        """Check the fal project at the root of each folder (soon: not inside
+        the request that announced the folders)."""
+
+        def run() -> None:
+            found = []
+            for uri in uris:
+                path = _path(uri)
+                if path is None:
+                    continue
+                try:
+                    found += self.model.folder_projects(path)
+                except Exception:
+                    log.exception("fallint: checking folder %s failed", path)
+            if found:
+                self.publish()
+            self.collect_later()
+
+        try:
+            asyncio.get_running_loop().call_soon(run)
+        except RuntimeError:
+            run()
 
     def schedule(self, path: str) -> None:
         task = self._pending.pop(path, None)
@@ -204,12 +274,34 @@ def build_server() -> FallintServer:
             ls.model.drop_overlay(path)
             ls.refresh(path, full=True)  # the file on disk again
 
+    @server.feature(types.INITIALIZED)
+    def initialized(ls: FallintServer, params: types.InitializedParams) -> None:
+        caps = ls.client_capabilities.workspace
+        watched = caps.did_change_watched_files if caps is not None else None
+        if watched is not None and watched.dynamic_registration:
+            ls.client_register_capability(types.RegistrationParams(registrations=[types.Registration(
+                id="fallint-watched-files",
+                method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                register_options=types.DidChangeWatchedFilesRegistrationOptions(
+                    watchers=[types.FileSystemWatcher(glob_pattern=glob) for glob in WATCHED]),
+            )]))
+        ls.check_folders([folder.uri for folder in ls.workspace.folders.values()])
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    def did_change_folders(ls: FallintServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+        dropped = []
+        for folder in params.event.removed or []:
+            path = _path(folder.uri)
+            if path is not None:
+                dropped += ls.model.remove_folder(path)
+        if dropped:
+            ls.publish()  # clears what the removed folders' projects published
+        ls.check_folders([folder.uri for folder in params.event.added or []])
+
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def did_change_watched(ls: FallintServer, params: types.DidChangeWatchedFilesParams) -> None:
-        for change in params.changes:
-            path = _path(change.uri)
-            if path is not None and path not in ls.model.overlays:
-                ls.refresh(path, full=True)
+        paths = [p for p in (_path(change.uri) for change in params.changes) if p is not None]
+        ls.refresh_files(paths)
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
@@ -346,5 +438,5 @@ def start() -> None:
     """Serve LSP over stdin/stdout until the client exits."""
     import gc
 
-    gc.enable()  # a long-lived process (the CLI turns the collector off)
+    gc.disable()  # collected when the user pauses: see FallintServer.collect_later
     build_server().start_io()

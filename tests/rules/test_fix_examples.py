@@ -11,6 +11,13 @@ from fallint.rules.registry import all_rules
 from ..helpers import run_cli, write_files
 
 FIXABLE = [pytest.param(r, id=f"{r.code}-{r.name}") for r in all_rules() if r.fix_availability]
+#: every other invalid example that documents its fixed text
+MORE_FIXED = [
+    pytest.param(r, ex, id=f"{r.code}-{r.name}-{i}")
+    for r in all_rules() if r.fix_availability
+    for i, ex in enumerate(r.invalid)
+    if ex.fixed is not None and ex is not r.fix_example()[0]
+]
 
 
 def test_fixable_rules_declare_their_fixes():
@@ -25,6 +32,21 @@ def test_fixable_rules_declare_their_fixes():
 @pytest.mark.parametrize("rule", FIXABLE)
 def test_bad_example_fixes_into_good_example(tmp_path, rule):
     example, fixed = rule.fix_example()
+    _check_fixes_into(tmp_path, rule, example, fixed)
+
+
+@pytest.mark.parametrize(("rule", "example"), MORE_FIXED)
+def test_every_fixed_example(tmp_path, rule, example):
+    _check_fixes_into(tmp_path, rule, example, example.fixed)
+
+
+def test_rules_without_fixes_document_no_fixed_text():
+    for rule in all_rules():
+        if not rule.fix_availability:
+            assert all(ex.fixed is None for ex in rule.invalid), rule.code
+
+
+def _check_fixes_into(tmp_path, rule, example, fixed):
     write_files(tmp_path, {"pyproject.toml": example.pyproject, **example.files})
     # every rule runs (FAL902 looks at what the others report), every fix is applied
     before = check_paths([str(tmp_path)], Options(project_options={"no_cache": True}), cwd=tmp_path)
@@ -37,3 +59,11 @@ def test_bad_example_fixes_into_good_example(tmp_path, rule):
     # idempotent: a second run changes nothing
     again = run_cli(["check", "--no-cache", "--diff", "--unsafe-fixes", str(tmp_path)], cwd=tmp_path)
     assert again.code == 0 and again.out == "", again.out
+
+
+def test_readme_lists_every_fixable_rule():
+    from ..helpers import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    listed = {line.split("|")[1].strip() for line in readme.splitlines() if line.startswith("| FAL")}
+    assert listed == {f"{r.code} {r.name}" for r in all_rules() if r.fix_availability}

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Iterator
 
 from fallint.model.entry_point import EntryPoint
+from fallint.rules._fixes import app_of, one_close, replace_string
 from fallint.rules.entry_point._base import EntryPointRule
 from fallint.rules.entry_point._common import PYPROJECT, SRC
 from fallint.rules.registry import ERROR, Example, register
@@ -72,6 +73,7 @@ class EntryPointModuleNotFound(EntryPointRule):
             PYPROJECT.replace("textgen.serve:", "textgen.server:"),
             files=SRC,
             expect=["6:23"],
+            fixed=PYPROJECT,
         )
     ]
     valid = [
@@ -111,3 +113,26 @@ class EntryPointModuleNotFound(EntryPointRule):
         hint = did_you_mean(ep.module, _module_candidates(ep))
         help = f'did you mean `{hint}`?' if hint else f"check the module name against the project's packages ({ep.layout.description})"
         yield self.report(app, ep, "module", message, help=help)
+
+    fix_availability = "sometimes"
+    fix_safety = "unsafe"
+
+    def fix_for(self, diagnostic, project):
+        """Name the one close module the project packages (unsafe: a file may be missing instead)."""
+        from fallint.diagnostics import Fix
+        from fallint.model.entry_point import KEY
+
+        app = app_of(project, diagnostic)
+        ep = app.entry_point if app is not None else None
+        if ep is None or ep.location.found:
+            return None
+        candidates = _module_candidates(ep)
+        hint = one_close(ep.module, candidates)
+        if hint is None or hint == ep.module:
+            return None
+        location = ep.layout.find_module(hint)
+        if location.kind not in ("package", "module") or not ep.layout.is_packaged(hint):
+            return None  # the suggestion would not import either
+        new = f"{hint}:{ep.symbol}"
+        edit = replace_string(project, app.path + (KEY,), new)
+        return Fix.unsafe(f'Write `python_entry_point = "{new}"`', edit) if edit is not None else None

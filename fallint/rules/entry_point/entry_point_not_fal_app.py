@@ -11,7 +11,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from fallint.model.sources import Symbol
 from fallint.model.entry_point import EntryPoint
 from fallint.rules.entry_point._base import EntryPointRule
-from fallint.rules.entry_point._common import PYPROJECT, SERVE_PY, SRC, definition_related
+from fallint.rules.entry_point._common import (
+    PYPROJECT,
+    SERVE_PY,
+    SRC,
+    definition_related,
+)
 
 
 @register

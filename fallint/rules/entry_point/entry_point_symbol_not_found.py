@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fallint.diagnostics import Location, Related
+from fallint.rules._fixes import app_of, one_close, replace_string
 from fallint.rules.entry_point._base import EntryPointRule
 from fallint.rules.entry_point._common import PYPROJECT, SRC
 from fallint.rules.registry import ERROR, Example, register
@@ -31,7 +32,15 @@ class EntryPointSymbolNotFound(EntryPointRule):
             PYPROJECT.replace(":TextGen", ":TextGenApp"),
             files=SRC,
             expect=["6:37"],
-        )
+            fixed=PYPROJECT,
+        ),
+        Example(
+            PYPROJECT.replace(":TextGen", ":Generator"),
+            files=SRC,
+            expect=["6:37"],
+            title="a renamed class: the module's one fal.App (what `--fix --unsafe-fixes` writes)",
+            fixed=PYPROJECT,
+        ),
     ]
     valid = [
         Example(
@@ -57,3 +66,39 @@ class EntryPointSymbolNotFound(EntryPointRule):
             help=f"did you mean `{hint}`?" if hint else "name the fal.App subclass or fal function the module defines",
             related=[Related(Location.point(Path(ep.module_file), 1, 1), f"module {code(ep.module)}")],
         )
+
+    fix_availability = "sometimes"
+    fix_safety = "unsafe"
+
+    def fix_for(self, diagnostic, project):
+        """Name the module's one fal.App (or, with no app, its one fal function), or
+        the close name the help suggests when it is one of them (unsafe: another
+        symbol may be meant)."""
+        from fallint.diagnostics import Fix
+        from fallint.model.entry_point import KEY
+
+        app = app_of(project, diagnostic)
+        ep = app.entry_point if app is not None else None
+        if ep is None or not ep.symbol_missing or ep.module_file is None:
+            return None
+        scan = project.sources.scan(ep.module_file)
+        if scan.unknown:
+            return None  # something fallint cannot judge may be the app
+        found = scan.apps or scan.functions
+        targets = list(dict.fromkeys(s.binding or s.name for s in found))
+        head, _, rest = ep.symbol.partition(".")
+        if rest:
+            return None  # `module:obj.attr`: what the attribute became is unknown
+        if len(targets) == 1:
+            name = targets[0]
+        else:
+            index = project.sources.index(ep.module_file)
+            names = [n for n in index.names() if not n.startswith("__")] if index is not None else []
+            name = one_close(head, names)
+            if name is None or name not in targets:
+                return None
+        if name == head:
+            return None
+        new = f"{ep.module}:{name}"
+        edit = replace_string(project, app.path + (KEY,), new)
+        return Fix.unsafe(f'Write `python_entry_point = "{new}"`', edit) if edit is not None else None

@@ -75,14 +75,17 @@ class UnusedSuppression(Rule):
                 help="remove the comment",
             )
 
-    fix_availability = "always"
+    fix_availability = "sometimes"
 
     def fix_for(self, diagnostic, project):
-        """Remove the comment (the whole line when it holds nothing else)."""
+        """Remove the comment (the whole line when it holds nothing else); not when it
+        names an unknown rule (FAL903): a misspelt code is a comment meant to work."""
         from fallint.diagnostics import Edit, Fix
 
         loc = diagnostic.location
         if loc.path != project.pyproject_path:
+            return None
+        if any(s.unknown for s in project.suppressions if s.line == loc.line and s.column == loc.column):
             return None
         lines = project.text.split("\n")
         if not 1 <= loc.line <= len(lines):

@@ -11,9 +11,9 @@ from fallint.model.ref_target import (
 )
 from fallint.rules.interplay._common import (
     decorator_keywords,
+    known_target,
     same_value,
     setting_related,
-    known_target,
     toml_text,
     value_related,
 )

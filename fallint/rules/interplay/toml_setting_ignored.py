@@ -18,9 +18,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from fallint.model.project import App
 from fallint.rules.interplay._common import (
     decorator_keywords,
+    known_target,
     same_value,
     setting_related,
-    known_target,
     toml_text,
     value_related,
 )

@@ -115,7 +115,9 @@ WEB_APP_PY = textwrap.dedent('''
 
 def misapplied_fal_functions(sources: "SourceProject", path: Path) -> list:
     """Module-level functions carrying ``@fal.function`` that is bare or not outermost."""
-    from fallint.model.sources import Symbol  # imported on first use: libcst, only apps with Python files need it
+    from fallint.model.sources import (
+        Symbol,  # imported on first use: libcst, only apps with Python files need it
+    )
 
     index = sources.index(path)
     found = []

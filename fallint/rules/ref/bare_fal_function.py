@@ -87,3 +87,25 @@ class BareFalFunction(RefRule):
                     help=help,
                     related=[ref_related(app, f"app `{app.key}` runs this file")],
                 )
+
+    fix_availability = "sometimes"
+
+    def fix_for(self, diagnostic, project):
+        """Call a bare `@fal.function`: `@fal.function()` (what fal needs to make a
+        function of it; moving a decorator that is not outermost is left to you)."""
+        import re
+
+        from fallint.diagnostics import Edit, Fix
+
+        loc = diagnostic.location
+        lines = project.files.lines(loc.path) if project.files is not None else None
+        if not lines or not 1 <= loc.line <= len(lines) or loc.line != loc.end_line:
+            return None
+        text = lines[loc.line - 1]
+        name = text[loc.column - 1: loc.end_column - 1]
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", name) or text[: loc.column - 1].strip() != "@":
+            return None
+        rest = text[loc.end_column - 1:]
+        if not re.fullmatch(r"\s*(#.*)?", rest):
+            return None  # `@fal.function(...)` or anything more: not the bare case
+        return Fix.safe(f"Write `@{name}()`", Edit.insert(loc.path, loc.line, loc.end_column, "()"))

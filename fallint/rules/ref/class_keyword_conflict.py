@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from fallint.model.fal import DIRECT_SETTINGS
-
 from pathlib import Path
 
 from fallint.diagnostics import Location
+from fallint.model.fal import DIRECT_SETTINGS
 from fallint.model.ref_target import class_ancestry, short
 from fallint.rules.ref._base import RefRule
 from fallint.rules.ref._common import ref_related

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from fallint.diagnostics import Location, Related
+from fallint.rules._fixes import app_of, replace_string
 from fallint.rules.registry import ERROR, Example, register
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -36,7 +37,23 @@ class RefAmbiguousTarget(RefRule):
             ''',
             files={"app.py": WEB_APP_PY + "\n\nclass Admin(Web):\n    pass\n"},
             expect=["2:7"],
-        )
+        ),
+        Example(
+            '''
+            [tool.fal.apps.web]
+            ref = "app.py"
+            ''',
+            files={
+                "base.py": WEB_APP_PY,
+                "app.py": "from base import Web\n\n\nclass Admin(Web):\n    pass\n",
+            },
+            expect=["2:7"],
+            title="the file defines one fal.App and imports another (what `--fix --unsafe-fixes` writes)",
+            fixed='''
+            [tool.fal.apps.web]
+            ref = "app.py::Admin"
+            ''',
+        ),
     ]
     valid = [
         Example(
@@ -67,6 +84,28 @@ class RefAmbiguousTarget(RefRule):
             help=f'write `ref = "{target.file_part}::{names[0]}"` (or another of them)',
             related=[r for r in (_binding_related(app, target, s) for s in found) if r is not None],
         )
+
+    fix_availability = "sometimes"
+    fix_safety = "unsafe"
+
+    def fix_for(self, diagnostic, project):
+        """Add `::Name` naming the one fal.App (or fal.function) the file itself
+        defines, when the others are imported (unsafe: an imported one may be meant)."""
+        from fallint.diagnostics import Fix
+
+        app = app_of(project, diagnostic)
+        target = app.ref_target if app is not None else None
+        if target is None or target.path is None or target.name is not None or target.scan is None:
+            return None
+        scan = target.scan
+        found = scan.apps if scan.apps else scan.functions
+        own = {s.binding or s.name for s in found
+               if s.path is not None and str(s.path) == str(target.path) and (s.binding or s.name) == s.name}
+        if len(own) != 1:
+            return None
+        new = f"{target.file_part}::{own.pop()}"
+        edit = replace_string(project, app.path + ("ref",), new)
+        return Fix.unsafe(f'Write `ref = "{new}"`', edit) if edit is not None else None
 
 
 def _binding_related(app: "App", target: RefTarget, symbol: "Symbol") -> Related | None:

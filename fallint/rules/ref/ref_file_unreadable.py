@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from fallint.diagnostics import Location, Related
 from fallint.rules.ref._base import RefRule
 from fallint.rules.ref._common import WEB_APP_PY

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from fallint.rules._fixes import app_of, text_at, toml_string
 from fallint.rules.registry import ERROR, Example, register
 from fallint.util.suggest import did_you_mean
 
@@ -99,7 +100,6 @@ class RefNameNotFound(RefRule):
         """Point `ref` at the one fal.App the file defines, or at the one other file
         that defines the name (unsafe: another class may be meant)."""
         from fallint.diagnostics import Edit, Fix
-        from fallint.fixes import app_of, text_at, toml_string
         app = app_of(project, diagnostic)
         target = app.ref_target if app is not None else None
         source = text_at(project, diagnostic.location)

@@ -12,7 +12,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from fallint.model.project import Project
 from fallint.model.ref_target import RefTarget
 from fallint.rules.ref._base import RefRule
-from fallint.rules.ref._common import WEB_APP_PY, misapplied_fal_functions, project_py_files
+from fallint.rules.ref._common import (
+    WEB_APP_PY,
+    misapplied_fal_functions,
+    project_py_files,
+)
 
 
 @register

@@ -6,7 +6,7 @@ import os
 
 from fallint.rules.ref._base import RefRule
 from fallint.rules.ref._common import WEB_APP_PY
-from fallint.rules.registry import WARNING, Example, register
+from fallint.rules.registry import WARNING, Example, Symlink, register
 
 
 @register
@@ -15,7 +15,12 @@ class RefOutsideProject(RefRule):
     name = "ref-outside-project"
     severity = WARNING
     summary = "ref points outside the project directory"
-    what = "A `ref` path that leaves the project root: `../shared/app.py`, or an absolute path elsewhere."
+    what = """
+        A `ref` path that leaves the project root: `../shared/app.py`, an absolute path
+        elsewhere, or a file in the project that is a symlink leading out of it. fallint
+        does not read such a file (a pull request could point it at any file of the
+        machine and have its lines quoted in the report), so it is not checked further.
+    """
     why = """
         fal runs whatever file the path reaches, but the app then depends on the
         layout of the machine it is deployed from: a clone of the repository, a
@@ -29,7 +34,16 @@ class RefOutsideProject(RefRule):
             ref = "../shared/app.py::Web"
             ''',
             expect=["2:7"],
-        )
+        ),
+        Example(
+            '''
+            [tool.fal.apps.web]
+            ref = "app.py::Web"
+            ''',
+            files={"app.py": Symlink("/etc/hosts")},
+            expect=["2:7"],
+            title="a symlink leading out of the project",
+        ),
     ]
     valid = [
         Example(
@@ -57,6 +71,14 @@ class RefOutsideProject(RefRule):
             inside = os.path.commonpath([root, str(target.path)]) == root
         except ValueError:  # another drive
             inside = False
+        if inside and target.result is not None and target.result.error == "outside":
+            yield self.at(
+                app,
+                ("ref",),
+                f"`ref` file `{target.file_part}` is a symbolic link leading out of the project directory: "
+                "fallint does not read it, and deploying works only where its target exists",
+                help="keep the app file inside the directory of pyproject.toml (a regular file, not a link)",
+            )
         if not inside:
             where = "an absolute path" if os.path.isabs(target.file_part) else "a path"
             yield self.at(

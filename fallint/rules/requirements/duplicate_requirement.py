@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fallint.model.requirement_layers import Layer
+from fallint.rules._fixes import app_of, parse_keypath, remove_element
 from fallint.rules.registry import WARNING, Example, register
 from fallint.rules.requirements._base import RequirementsRule
 from fallint.rules.requirements._common import entry_point_app_toml
@@ -36,7 +37,13 @@ class DuplicateRequirement(RequirementsRule):
         Example(
             entry_point_app_toml('["numpy>=1.26", "torch==2.4.1", "NumPy<2"]'),
             expect=["3:48"],
-        )
+        ),
+        Example(
+            entry_point_app_toml('["numpy>=1.26,<2", "torch==2.4.1", "numpy>=1.26,<2"]'),
+            expect=["3:51"],
+            title="the same string twice (what `--fix` removes)",
+            fixed=entry_point_app_toml('["numpy>=1.26,<2", "torch==2.4.1"]'),
+        ),
     ]
     valid = [
         Example(
@@ -61,3 +68,26 @@ class DuplicateRequirement(RequirementsRule):
                     help="merge both into one requirement",
                     related=[reqs.related(layer, first, f"{code(name)} is first required here")],
                 )  # fmt: skip
+
+    fix_availability = "sometimes"
+
+    def fix_for(self, diagnostic, project):
+        """Remove a requirement that repeats an earlier one of its layer word for word
+        (different spellings are left to merge by hand)."""
+        from fallint.diagnostics import Fix
+
+        app = app_of(project, diagnostic)
+        keypath = parse_keypath(diagnostic.key)
+        reqs = app.requirements if app is not None else None
+        if reqs is None or keypath is None or keypath[: len(app.path)] != app.path:
+            return None
+        rel = keypath[len(app.path):]
+        layer = next((la for la in reqs.layers if la.path == rel[:-1]), None)
+        index = rel[-1]
+        if layer is None or not isinstance(index, int) or not 0 < index < len(layer.strings):
+            return None
+        text = layer.strings[index].strip()
+        if all(s.strip() != text for s in layer.strings[:index]):
+            return None
+        edit = remove_element(project, keypath)
+        return Fix.safe(f"Remove the repeated `{text}`", edit) if edit is not None else None

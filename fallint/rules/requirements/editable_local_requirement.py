@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from fallint.rules._fixes import app_of, parse_keypath, remove_element
 from fallint.rules.registry import ERROR, Example, register
 from fallint.rules.requirements._base import RequirementsRule
-from fallint.rules.requirements._common import TOKENIZER_FILES, entry_point_app_toml, editable_locals
+from fallint.rules.requirements._common import (
+    TOKENIZER_FILES,
+    editable_locals,
+    entry_point_app_toml,
+)
 from fallint.util.text import code
 
 
@@ -22,7 +27,8 @@ class EditableLocalRequirement(RequirementsRule):
         no source tree to edit.)
     """
     fix = "Drop the `-e`: `requirements = [\".\"]`."
-    invalid = [Example(entry_point_app_toml('["-e", "./libs/tokenizer", "torch==2.4.1"]'), files=TOKENIZER_FILES, expect=["3:17"])]
+    invalid = [Example(entry_point_app_toml('["-e", "./libs/tokenizer", "torch==2.4.1"]'), files=TOKENIZER_FILES, expect=["3:17"],
+                       fixed=entry_point_app_toml('["./libs/tokenizer", "torch==2.4.1"]'))]
     valid = [Example(entry_point_app_toml('["./libs/tokenizer", "torch==2.4.1"]'), files=TOKENIZER_FILES)]
 
     def check_requirements(self, reqs):
@@ -34,3 +40,23 @@ class EditableLocalRequirement(RequirementsRule):
                 "remote archive as editable, so the install fails",
                 help=f"drop the `-e`: {code(value)}",
             )  # fmt: skip
+
+    fix_availability = "sometimes"
+
+    def fix_for(self, diagnostic, project):
+        """Remove the `-e` element (safe: uv cannot install the uploaded archive editable,
+        and there is no source tree to edit on a worker)."""
+        from fallint.diagnostics import Fix
+
+        app = app_of(project, diagnostic)
+        keypath = parse_keypath(diagnostic.key)
+        reqs = app.requirements if app is not None else None
+        if reqs is None or keypath is None:
+            return None
+        for layer, item in editable_locals(reqs).values():
+            if app.path + layer.element(item.index) == keypath:
+                if layer.strings[item.index].strip() not in ("-e", "--editable"):
+                    return None
+                edit = remove_element(project, keypath)
+                return Fix.safe("Remove the `-e`", edit) if edit is not None else None
+        return None

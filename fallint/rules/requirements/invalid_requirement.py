@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from fallint.rules._fixes import parse_keypath, text_at, toml_string
 from fallint.rules.registry import ERROR, Example, register
 from fallint.rules.requirements._base import RequirementsRule
-from fallint.rules.requirements._common import UV_REFUSES, entry_point_app_toml, explain_syntax_error
+from fallint.rules.requirements._common import (
+    UV_REFUSES,
+    entry_point_app_toml,
+    explain_syntax_error,
+)
 from fallint.util.text import code
 
 
@@ -61,7 +66,6 @@ class InvalidRequirement(RequirementsRule):
         import re
 
         from fallint.diagnostics import Edit, Fix
-        from fallint.fixes import parse_keypath, text_at, toml_string
 
         m = re.fullmatch(r"write `([^`]+)`", diagnostic.help or "")
         keypath = parse_keypath(diagnostic.key)

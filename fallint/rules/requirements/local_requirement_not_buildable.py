@@ -16,8 +16,8 @@ from fallint.rules.requirements._base import RequirementsRule
 from fallint.rules.requirements._common import (
     TOKENIZER_FILES,
     entry_point_app_toml,
-    why_fal_sees_no_project,
     local_paths,
+    why_fal_sees_no_project,
 )
 
 

@@ -23,6 +23,8 @@ class MisreadRequirementOption(SuspiciousRequirementOption):
     """
     why = "The packages are installed somewhere else, or with other settings, than the option says."
     fix = "Write long options with two dashes: `--target`."
-    invalid = [Example(entry_point_app_toml('["-target", "out", "torch==2.4.1"]'), expect=["3:17"])]
+    invalid = [Example(entry_point_app_toml('["-target", "out", "torch==2.4.1"]'), expect=["3:17"],
+                       fixed=entry_point_app_toml('["--target", "out", "torch==2.4.1"]'))]
     valid = [Example(entry_point_app_toml('["--target", "out", "torch==2.4.1"]'))]
     uv_fails = False
+    fix_safety = "unsafe"

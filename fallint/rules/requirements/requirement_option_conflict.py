@@ -6,7 +6,11 @@ import re
 
 from fallint.rules.registry import ERROR, Example, register
 from fallint.rules.requirements._base import RequirementsRule
-from fallint.rules.requirements._common import UV_REFUSES, entry_point_app_toml, suggestion_help
+from fallint.rules.requirements._common import (
+    UV_REFUSES,
+    entry_point_app_toml,
+    suggestion_help,
+)
 from fallint.util.text import code
 
 

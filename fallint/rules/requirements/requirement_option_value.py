@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from fallint.rules.registry import ERROR, Example, register
 from fallint.rules.requirements._base import RequirementsRule
-from fallint.rules.requirements._common import UV_REFUSES, entry_point_app_toml, editable_locals, suggestion_help
+from fallint.rules.requirements._common import (
+    UV_REFUSES,
+    editable_locals,
+    entry_point_app_toml,
+    suggestion_help,
+)
 
 
 @register

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
+from fallint.rules._fixes import app_of, parse_keypath, replace_string
 from fallint.rules.registry import ERROR, Example, register
 from fallint.util.text import code
 
@@ -41,6 +42,8 @@ class SuspiciousRequirementOption(RequirementsRule):
         Example(
             entry_point_app_toml('["-extra-index-url", "https://download.pytorch.org/whl/cu124", "torch==2.4.1"]'),
             expect=["3:17"],
+            fixed=entry_point_app_toml(
+                '["--extra-index-url", "https://download.pytorch.org/whl/cu124", "torch==2.4.1"]'),
         )
     ]
     valid = [
@@ -56,6 +59,34 @@ class SuspiciousRequirementOption(RequirementsRule):
         for layer, p, message, fails in _one_dash_options(reqs):
             if fails is self.uv_fails:
                 yield self.problem(reqs, layer, p, message, help=suggestion_help(p.suggestion))
+
+    fix_availability = "always"
+    fix_safety = "safe"
+
+    def fix_for(self, diagnostic, project):
+        """Add the missing dash (`-target` -> `--target`): the one spelling uv reads as
+        the long option.  Safe when uv fails without it (FAL308); unsafe when uv
+        accepts the misreading (FAL317: the fix changes what gets installed where)."""
+        from fallint.diagnostics import Fix
+
+        app = app_of(project, diagnostic)
+        keypath = parse_keypath(diagnostic.key)
+        reqs = app.requirements if app is not None else None
+        if reqs is None or keypath is None or keypath[: len(app.path)] != app.path:
+            return None
+        rel = keypath[len(app.path):]
+        for layer, p, _message, fails in _one_dash_options(reqs):
+            if layer.path != rel[:-1] or p.index != rel[-1] or fails is not self.uv_fails:
+                continue
+            text = layer.strings[p.index]
+            if p.suggestion != "-" + text:
+                return None
+            edit = replace_string(project, keypath, p.suggestion)
+            if edit is None:
+                return None
+            message = f"Write `{p.suggestion.split('=')[0]}`"
+            return Fix.safe(message, edit) if self.uv_fails else Fix.unsafe(message, edit)
+        return None
 
 
 def _one_dash_options(reqs: AppRequirements) -> Iterator[tuple[Layer, "ReqProblem", str, bool]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fallint.rules.registry import WARNING, Example, register
 from fallint.rules.requirements._base import RequirementsRule
-from fallint.rules.requirements._common import why_fal_sees_no_project, local_paths
+from fallint.rules.requirements._common import local_paths, why_fal_sees_no_project
 from fallint.util.suggest import did_you_mean
 from fallint.util.text import code
 

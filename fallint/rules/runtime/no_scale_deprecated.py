@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fallint.rules._fixes import app_of, replace_value, text_at
 from fallint.rules.registry import WARNING, Example, Rule, register
 
 
@@ -55,7 +56,6 @@ class NoScaleDeprecated(Rule):
     def fix_for(self, diagnostic, project):
         """`no_scale = B` -> `app_scale_settings = not B` (what fal translates it to)."""
         from fallint.diagnostics import Edit, Fix
-        from fallint.fixes import app_of, replace_value, text_at
 
         app = app_of(project, diagnostic)
         if app is None or "app_scale_settings" in app.table:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fallint.rules._fixes import app_of, remove_pair
 from fallint.rules.registry import ERROR, Example, Rule, register
 
 
@@ -23,6 +24,12 @@ class NoScaleWithScaleSettings(Rule):
             app_scale_settings = false
             ''',
             expect=["4:1"],
+            title="what `--fix` removes (`no_scale = true` said the same)",
+            fixed='''
+            [tool.fal.apps.web]
+            ref = "app.py::Web"
+            app_scale_settings = false
+            ''',
         )
     ]
     valid = [
@@ -44,3 +51,23 @@ class NoScaleWithScaleSettings(Rule):
                 part="key",
                 help="remove `no_scale`",
             )
+
+    fix_availability = "sometimes"
+    fix_safety = "mixed"
+
+    def fix_for(self, diagnostic, project):
+        """Remove the `no_scale` line: safe when it says what `app_scale_settings`
+        says (`no_scale = B` is `app_scale_settings = not B`), else unsafe (the
+        two disagree and `app_scale_settings` is kept)."""
+        from fallint.diagnostics import Fix
+
+        app = app_of(project, diagnostic)
+        if app is None or "no_scale" not in app.table:
+            return None
+        edit = remove_pair(project, app.path + ("no_scale",))
+        if edit is None:
+            return None
+        no_scale, scale = app.table.get("no_scale"), app.table.get("app_scale_settings")
+        same = isinstance(no_scale, bool) and isinstance(scale, bool) and no_scale is not scale
+        message = "Remove `no_scale`"
+        return Fix.safe(message, edit) if same else Fix.unsafe(message + " (it disagrees with `app_scale_settings`)", edit)

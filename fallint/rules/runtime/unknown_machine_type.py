@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fallint.model.fal import MACHINE_TYPES
+from fallint.rules._fixes import text_at
 from fallint.rules.registry import WARNING, Example, Rule, register
 from fallint.rules.runtime._common import machine_types
 from fallint.util.suggest import did_you_mean
@@ -81,7 +82,6 @@ class UnknownMachineType(Rule):
     def fix_for(self, diagnostic, project):
         """A machine type that differs from a known one only in case: write the known one."""
         from fallint.diagnostics import Edit, Fix
-        from fallint.fixes import text_at
 
         source = text_at(project, diagnostic.location)
         if source is None or len(source) < 2 or source[0] not in "\"'" or source[-1] != source[0]:

@@ -42,14 +42,30 @@ def ever_known(table: str, key: str) -> bool:
     return bool(rel.data()["toml"].get(table, {}).get("keys", {}).get(key))
 
 
+def unread_releases(app) -> list[str]:
+    """The deploying releases that do not read ``[tool.fal.apps]`` at all
+    (before 1.3.2): judged once per app, not per key (empty when nothing is pinned)."""
+    pins = app.project.fal_releases
+    if pins is None:
+        return []
+    from fallint import releases as rel
+
+    return [r for r in pins.releases if not rel.table_checked(r, "app")]
+
+
 def verdicts(app) -> list[KeyVerdict]:
-    """Per key the releases of ``app``'s project that read/ignore/reject it
-    (memoised per app; empty when nothing is pinned)."""
+    """Per key the releases of ``app``'s project that read/ignore/reject it,
+    among the releases that read ``[tool.fal.apps]`` (those that do not are
+    :func:`unread_releases`); memoised per app; empty when nothing is pinned."""
     pins = app.project.fal_releases
     if pins is None:
         return []
 
     def compute():
+        unread = set(unread_releases(app))
+        releases = [r for r in pins.releases if r not in unread]
+        if not releases:
+            return []
         out: list[KeyVerdict] = []
         for path, table in TABLES:
             sub = app.get(*path) if path else app.table
@@ -57,14 +73,14 @@ def verdicts(app) -> list[KeyVerdict]:
                 continue
             if path:
                 # a nested table the app table itself rejects is reported there
-                parent_bad = [r for r in pins.releases if status(r, "app", path[-1]) != "read"]
+                parent_bad = [r for r in releases if status(r, "app", path[-1]) != "read"]
                 if parent_bad:
                     continue
             for key in sub:
                 if not ever_known(table, key):
                     continue  # unknown to every release: FAL003's
                 groups: dict[str, list] = {"read": [], "ignored": [], "rejected": [], "unread": []}
-                for r in pins.releases:
+                for r in releases:
                     groups[status(r, table, key)].append(r)
                 out.append(KeyVerdict(path + (key,), table, key, **groups))
         return out
@@ -90,6 +106,13 @@ def needs(table: str, key: str, after: str) -> str:
     if first is None or rel.parse_version(first) <= rel.parse_version(after):
         return "is not read by that release"
     return f"needs fal >= {first}"
+
+
+def app_tables_since() -> str:
+    """The first release that reads ``[tool.fal.apps]``."""
+    from fallint import releases as rel
+
+    return rel.ranges(rel.data()["toml"]["app"]["present"])[0][0]
 
 
 def where(table: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fallint.rules.registry import ERROR, Example, Rule, register
-from fallint.rules.structure._releases import needs, verdicts, where
+from fallint.rules.structure._releases import app_tables_since, needs, unread_releases, verdicts, where
 
 
 @register
@@ -27,7 +27,7 @@ class KeyNeedsNewerFal(Rule):
     why = """
         The loader of that release raises `Found unexpected keys in pyproject.toml`
         and `fal deploy` / `fal run` stop. (Releases before 1.3.2 do not read
-        `[tool.fal.apps]` at all.)
+        `[tool.fal.apps]` at all: then the app is reported once, at its table.)
     """
     fix = "Upgrade fal (and the lock file) to the release named, or remove the key."
     invalid = [
@@ -57,13 +57,19 @@ class KeyNeedsNewerFal(Rule):
     ]
 
     def check_app(self, app):
-        vs = verdicts(app)
-        if not vs:
+        pins = app.project.fal_releases
+        if pins is None:
             return
         from fallint.model.fal_release import describe
         from fallint.releases import summarize
 
-        pins = app.project.fal_releases
+        unread = unread_releases(app)
+        if unread and len(unread) == len(pins.releases):
+            yield self.at(app, (), f"fal {summarize(unread)} does not read [tool.fal.apps] (needs fal >= "
+                                   f"{app_tables_since()}); {describe(pins)}", part="header",
+                          help=f"fal {summarize(unread)} cannot deploy an app from pyproject.toml; upgrade fal")
+            return
+        vs = verdicts(app)
         for v in vs:
             bad = v.rejected + v.unread
             if v.read or v.ignored or not bad:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fallint.rules.registry import WARNING, Example, Rule, register
-from fallint.rules.structure._releases import needs, verdicts, where
+from fallint.rules.structure._releases import app_tables_since, needs, unread_releases, verdicts, where
 
 
 @register
@@ -69,13 +69,18 @@ class KeyNotReadBySomeFal(Rule):
     ]
 
     def check_app(self, app):
-        vs = verdicts(app)
-        if not vs:
+        pins = app.project.fal_releases
+        if pins is None:
             return
         from fallint.model.fal_release import describe
         from fallint.releases import summarize
 
-        pins = app.project.fal_releases
+        unread = unread_releases(app)
+        if unread and len(unread) < len(pins.releases):
+            yield self.at(app, (), f"[tool.fal.apps] is not read by fal {summarize(unread)} (needs fal >= "
+                                   f"{app_tables_since()}); {describe(pins)}", part="header",
+                          help=f"require fal >= {app_tables_since()}")
+        vs = verdicts(app)
         for v in vs:
             bad = v.rejected + v.unread
             if not bad and not v.ignored:

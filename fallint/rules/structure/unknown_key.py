@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fallint.rules._fixes import app_of, rename_key
 from fallint.rules.registry import ERROR, Example, Rule, register
 from fallint.rules.structure._common import sub_tables
 from fallint.rules.structure._releases import deferred_to_release_rules
@@ -74,7 +75,6 @@ class UnknownKey(Rule):
 
     def fix_for(self, diagnostic, project):
         """Rename the key to the one close candidate: safe when only case or `-`/`_` differ."""
-        from fallint.fixes import app_of, rename_key
         from fallint.rules.registry import format_keypath
 
         app = app_of(project, diagnostic)

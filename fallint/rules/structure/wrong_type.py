@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fallint.rules._fixes import app_of, parse_keypath, text_at
 from fallint.rules.registry import ERROR, Example, Rule, register
 from fallint.rules.structure._common import sub_tables
 from fallint.util.text import type_name
@@ -72,7 +73,7 @@ class WrongType(Rule):
                     continue
                 extra = ""
                 if key == "python_version" and isinstance(value, (int, float)) and not isinstance(value, bool):
-                    extra = f" (write `\"{value}\"`)"
+                    extra = f" (write `\"{_number_text(app, path + (key,), value)}\"`)"
                 yield self.at(
                     app,
                     path + (key,),
@@ -107,7 +108,6 @@ class WrongType(Rule):
         import re
 
         from fallint.diagnostics import Edit, Fix
-        from fallint.fixes import app_of, parse_keypath, text_at
 
         app = app_of(project, diagnostic)
         keypath = parse_keypath(diagnostic.key)
@@ -131,3 +131,12 @@ class WrongType(Rule):
         if new is None:
             return None
         return Fix.safe(f"Write `{new}`", Edit.replace(diagnostic.location, new))
+
+
+def _number_text(app, path: tuple, value) -> str:
+    """The digits of a number as written (`3.10`, not `3.1`), else as read."""
+    import re
+
+
+    source = text_at(app.project, app.project.index.span(app.path + path, "value"))
+    return source if source is not None and re.fullmatch(r"[0-9]+(\.[0-9]+)?", source) else str(value)
