@@ -19,7 +19,13 @@ from typing import Any
 
 LOCK_NAMES = ("uv.lock", "pylock.toml", "poetry.lock", "pdm.lock")
 _REQ_FILE = re.compile(r"(requirements|constraints)[\w.-]*\.(txt|in)", re.I)
-_FAL_REQ = re.compile(r"^\s*fal\s*($|[\[<>=!~;@ (])", re.I)
+#: a requirement on fal that constrains the release: a version specifier or a URL
+#: (a bare ``fal``, ``fal[extra]`` or ``fal; marker`` pins nothing)
+_FAL_REQ = re.compile(r"^\s*fal\s*(\[[^\]]*\])?\s*(\(\s*)?([<>=!~]|@)", re.I)
+#: the same, as a line of a requirements file
+_FAL_REQ_LINE = re.compile(r"^[ \t]*fal[ \t]*(\[[^\]\n]*\])?[ \t]*(\([ \t]*)?([<>=!~]|@)", re.I | re.M)
+#: a locked fal package (uv.lock, pylock.toml, poetry.lock, pdm.lock)
+_FAL_LOCKED = re.compile(r'^[ \t]*name[ \t]*=[ \t]*["\']fal["\']', re.I | re.M)
 
 
 def chosen_version(project: Any) -> tuple[str | None, str]:
@@ -60,10 +66,13 @@ def pinned(project: Any) -> bool:
     if chosen_version(project)[0]:
         return True
     for name in project.files.listdir(project.root):
-        if name in LOCK_NAMES or (name.startswith("pylock.") and name.endswith(".toml")):
-            return True
-        if _REQ_FILE.fullmatch(name):
-            return True
+        lock = name in LOCK_NAMES or (name.startswith("pylock.") and name.endswith(".toml"))
+        if lock or _REQ_FILE.fullmatch(name):
+            # a quick look (through the run's file cache, so pins reads it no
+            # second time): only a file that locks or constrains fal pins it
+            text = project.files.read(project.root / name).text or ""
+            if (_FAL_LOCKED if lock else _FAL_REQ_LINE).search(text):
+                return True
     return _mentions_fal(project.data)
 
 
