@@ -174,3 +174,30 @@ def test_verbose_template_list_is_per_run(tmp_path):
     assert second.skipped_templates == []
     r = run_cli(["check", "--no-cache", "-v", str(tmp_path / "b")])
     assert "skipped template directory" not in r.err
+
+
+def test_nothing_pinned_loads_neither_the_pin_reader_nor_packaging(tmp_path):
+    """A bare `fal` dependency and a requirements file without fal pin nothing:
+    the run must not pay for reading pins (packaging costs ~30 ms to import)."""
+    import subprocess
+    import sys
+
+    from ..helpers import REPO
+
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "svc"\nversion = "0.1"\ndependencies = ["fal", "pydantic>=2"]\n\n'
+        '[tool.fal.apps.web]\nimage = { image = "python:3.12" }\n'
+    )
+    (tmp_path / "requirements.txt").write_text("numpy==2.1.0\n")
+    script = (
+        "import sys; from fallint.cli import main; code = main(['check', '-q', '--no-cache', sys.argv[1]]); "
+        "print(code, 'packaging' in sys.modules, 'fallint.releases.pins' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", script, str(tmp_path)], cwd=REPO, capture_output=True, text=True,
+                         env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"}, check=True).stdout.split()
+    assert out == ["0", "False", "False"]
+    # and a real pin does load them
+    (tmp_path / "requirements.txt").write_text("numpy==2.1.0\nfal==1.80.0\n")
+    out = subprocess.run([sys.executable, "-c", script, str(tmp_path)], cwd=REPO, capture_output=True, text=True,
+                         env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"}, check=True).stdout.split()
+    assert out[1:] == ["True", "True"]
