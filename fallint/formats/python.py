@@ -4,9 +4,11 @@ The index is what every later question about the file is answered from
 (which classes exist and what they inherit, which names are imported from
 where, which settings a class body assigns), so a file is parsed once and the
 result can be cached on disk: :meth:`ModuleIndex.to_dict` /
-:meth:`ModuleIndex.from_dict` round-trip through JSON, and nothing here but
-:func:`index_source` touches libcst (it is imported inside that function, so
-a warm run that only loads cached indexes never imports it).
+:meth:`ModuleIndex.from_dict` round-trip through JSON.  :func:`index_source`
+builds the index from the interpreter's own ``ast`` tree when the running
+interpreter parses the file, and with libcst otherwise (newer syntax, syntax
+errors to diagnose): libcst is imported only then, so neither a warm run that
+only loads cached indexes nor a cold run over ordinary files imports it.
 
 Positions are 1-based lines and 1-based columns counted in characters.
 
@@ -54,7 +56,7 @@ from typing import Any, ClassVar, Union
 from fallint.util.records import asdict, dataclass, field, fields
 
 #: Bumped whenever the shape of the index changes, so stale caches are ignored.
-INDEX_FORMAT = 2  # 2: the smaller skeleton accepts some files libcst rejected whole
+INDEX_FORMAT = 3  # 3: built from the ast tree, which accepts some files libcst rejects
 
 
 class PySyntaxError(Exception):
@@ -578,9 +580,32 @@ def index_source(text: str) -> ModuleIndex:
     generics, ``match``, ``except*``, PEP 701 f-strings...) whatever the running
     interpreter.  Raises :class:`PySyntaxError` on invalid (or absurdly deeply
     nested) source; never executes anything.
+
+    A file the running interpreter parses is indexed from its ``ast`` tree
+    (:func:`_index_with_ast`, no libcst); the others by libcst.
     """
     if not _stack_is_roomy():
         return _in_big_stack_thread(_parse_and_index, text)
+    index = _index_with_ast(text)
+    if index is not None:
+        return index
+    return _index_with_libcst_here(text)
+
+
+def _index_with_libcst(text: str) -> ModuleIndex:
+    """:func:`index_source` by libcst alone (the path of every file the
+    interpreter cannot parse; the reference the ast walk is tested against)."""
+    if not _stack_is_roomy():
+        return _in_big_stack_thread(_libcst_parse_and_index, text)
+    return _index_with_libcst_here(text)
+
+
+def _libcst_parse_and_index(text: str) -> ModuleIndex:
+    return _index_text(text, _safe_skeleton(text))
+
+
+def _index_with_libcst_here(text: str) -> ModuleIndex:
+    """:func:`_index_with_libcst` on a thread with a roomy stack."""
     # The interpreter's parser is at home on this thread, and so is libcst
     # when the skeleton is shallow; anything else goes to the parse thread.
     skeleton = _safe_skeleton(text)
@@ -593,10 +618,14 @@ def index_source(text: str) -> ModuleIndex:
 
 
 def _parse_and_index(text: str) -> ModuleIndex:
-    """Index ``text``: its skeleton when there is one (see :func:`_skeleton`),
-    else -- and for every file the interpreter's parser rejects -- the whole
-    file, with libcst's diagnosis of any syntax error."""
-    return _index_text(text, _safe_skeleton(text))
+    """Index ``text``: from its ``ast`` tree when the interpreter parses it,
+    else by its skeleton when there is one (see :func:`_skeleton`), else --
+    and for every file the interpreter's parser rejects -- the whole file,
+    with libcst's diagnosis of any syntax error."""
+    index = _index_with_ast(text)
+    if index is not None:
+        return index
+    return _libcst_parse_and_index(text)
 
 
 def _index_text(text: str, skeleton: _SkeletonPlan | None) -> ModuleIndex:
@@ -747,6 +776,15 @@ def _plan_skeleton(text: str) -> _SkeletonPlan | None:
     carriage return: then line counting is left to libcst alone)."""
     if "\r" in text:
         return None
+    parsed = _parse_ast(text)
+    if parsed is None:
+        return None
+    return _plan_skeleton_of(text, *parsed)
+
+
+def _parse_ast(text: str) -> tuple[Any, Any] | None:
+    """``(ast module, tree)`` of ``text`` by the interpreter's parser, or None
+    when it rejects ``text``."""
     import ast
     import warnings
 
@@ -756,6 +794,11 @@ def _plan_skeleton(text: str) -> _SkeletonPlan | None:
             tree = compile(text, "<source>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
         return None
+    return ast, tree
+
+
+def _plan_skeleton_of(text: str, ast: Any, tree: Any) -> _SkeletonPlan | None:
+    """The skeleton of ``text``, parsed as ``tree``."""
     plan = _SkeletonPlan(text, ast)
     try:
         plan.block(tree.body, False, 0)
@@ -2003,6 +2046,672 @@ class _Indexer:
             entry.attributes.append(
                 AttributeEntry(
                     target.value, line, column, self.value(value), annotated, self.applied(value),
+                    order=self.next_order(), fallback=fallback,
+                )
+            )
+
+
+# -- the ast walk ------------------------------------------------------------
+#
+# The interpreter's parser (``compile(..., PyCF_ONLY_AST)``: parsing only,
+# nothing runs) gives every node a line and a UTF-8 byte column, which is all
+# the index needs: :class:`_AstIndexer` builds the same index as
+# :class:`_Indexer` does from libcst's tree, from the ``ast`` tree alone, so a
+# file the running interpreter parses is parsed once and libcst is not
+# imported.  libcst stays the parser of every other file (syntax newer than
+# the interpreter, syntax errors, carriage returns, identifiers that NFKC
+# normalisation changes, and the few constructs below that the ast walk
+# leaves to it).  tests/formats/test_python_index_ast.py checks that both
+# walks give identical indexes on the repository, its fixtures, the rule
+# examples and the standard library.
+#
+# Where ``ast`` and libcst see positions differently:
+#
+# * libcst's position of an expression is its *syntactic* start: inside its
+#   own parentheses.  ``ast`` agrees for every node but a parenthesized tuple
+#   (and a generator expression, which the ast walk leaves to libcst), whose
+#   range covers its innermost parentheses.
+# * a value's code is what libcst generates for the node alone: its own
+#   parentheses included, and on the lines after the first the indentation of
+#   the enclosing block left out where a line inside brackets starts with it
+#   (outside strings, not after a backslash).
+# * the name of a ``def`` / ``class`` and the ``as`` name of an import have no
+#   node of their own: they are found in the text from the node's start (or
+#   end).
+
+
+class _AstBail(Exception):
+    """The ast walk leaves this file to libcst."""
+
+
+#: what may separate two tokens: blanks, comments, line breaks (inside
+#: brackets), backslash continuations
+_GAP = re.compile(r"(?:[ \t\f\r\n]+|#[^\r\n]*|\\\r?\n)*")
+#: before PEP 701 (Python 3.12) an f-string cannot contain its own quote
+_FSTRINGS_LEX_AS_STRINGS = sys.version_info < (3, 12)
+_STRING_PREFIX = re.compile(r"[rRbBuUfF]{0,2}('''|\"\"\"|'|\")")
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
+def _index_with_ast(text: str) -> ModuleIndex | None:
+    """The index of ``text`` built from the interpreter's ``ast`` tree, or
+    None when the file is left to libcst (see the section comment).  Checks
+    the nesting guard first, on the skeleton libcst would have parsed, so
+    that every file libcst's path refuses as too deeply nested still goes
+    there (and is refused the same way)."""
+    if "\r" in text or "\x00" in text:
+        return None
+    if not _AST_SURVIVES_NESTING and _nesting_problem(text) is not None:
+        return None
+    parsed = _parse_ast(text)
+    if parsed is None:
+        return None
+    ast, tree = parsed
+    # The nesting guard looks at what libcst would parse, the skeleton: a
+    # file it refuses is refused as before (the ast walk itself has no use
+    # for it).
+    skeleton = _plan_skeleton_of(text, ast, tree)
+    if skeleton is None or _scan_nesting(skeleton.text)[0] is not None:
+        return None
+    if not text.isascii() and _changed_identifiers(text, tree, ast):
+        return None
+    try:
+        return _AstIndexer(text, ast).run(tree)
+    except (_AstBail, RecursionError):
+        return None
+
+
+def _changed_identifiers(text: str, tree: Any, ast: Any) -> bool:
+    """May an identifier in ``tree`` differ from its spelling in ``text``?
+    The interpreter NFKC-normalises identifiers (``ﬁle`` is ``file``); libcst
+    keeps them as written.  True when a character that normalisation changes
+    appears outside the strings and comments of ``text``."""
+    import unicodedata
+
+    # (only characters that normalise to identifier characters can be in
+    # one: not ``…``, which is ``...``)
+    changed = "".join(
+        c for c in set(text)
+        if c > "\x7f" and (normal := unicodedata.normalize("NFKC", c)) != c and ("a" + normal).isidentifier()
+    )
+    if not changed:
+        return False
+    line_starts = [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
+
+    def offset(line: int, column: int) -> int:
+        start = line_starts[line - 1]
+        return start + len(text[start:].encode()[:column].decode(errors="replace"))
+
+    strings = sorted(
+        (offset(node.lineno, node.col_offset), offset(node.end_lineno, node.end_col_offset))
+        for node in ast.walk(tree)
+        if (type(node) is ast.Constant and isinstance(node.value, (str, bytes))) or type(node) is ast.JoinedStr
+        or type(node).__name__ == "TemplateStr"
+    )
+    starts = [first for first, _ in strings]
+    reach = list(accumulate((last for _, last in strings), max))  # the furthest end so far
+
+    def in_string(at: int) -> bool:
+        k = bisect_right(starts, at) - 1
+        return k >= 0 and at < reach[k]
+
+    for match in re.finditer("[" + re.escape(changed) + "]", text):
+        at = match.start()
+        if in_string(at):
+            continue
+        line_start = text.rfind("\n", 0, at) + 1
+        hash_at = text.find("#", line_start, at)
+        while hash_at >= 0:
+            if not in_string(hash_at):
+                break  # a comment
+            hash_at = text.find("#", hash_at + 1, at)
+        if hash_at < 0:
+            return True
+    return False
+
+
+class _AstIndexer:
+    """:class:`_Indexer`'s walk over an ``ast`` tree (same order, same
+    entries); each method mirrors the one of the same name there."""
+
+    def __init__(self, text: str, ast: Any) -> None:
+        self.ast = ast
+        self.text = text
+        # no carriage returns here (see _index_with_ast): lines end at "\n"
+        self.line_starts = list(accumulate(map((1).__add__, map(len, text.split("\n"))), initial=0))
+        self.index = ModuleIndex()
+        self.order = 0
+        #: the indentation of the block being walked (see source())
+        self.indent = ""
+        self.string_types = tuple(
+            t for t in (ast.JoinedStr, getattr(ast, "TemplateStr", None)) if t is not None
+        )
+
+    # positions ------------------------------------------------------------
+
+    def column(self, line: int, byte_column: int) -> int:
+        """The 0-based character column of a UTF-8 ``byte_column`` on ``line``."""
+        start = self.line_starts[line - 1]
+        prefix = self.text[start:start + byte_column]
+        if prefix.isascii():
+            return byte_column
+        return len(self.text[start:].encode()[:byte_column].decode())
+
+    def offset(self, line: int, byte_column: int) -> int:
+        return self.line_starts[line - 1] + self.column(line, byte_column)
+
+    def start(self, node: Any) -> int:
+        return self.offset(node.lineno, node.col_offset)
+
+    def end(self, node: Any) -> int:
+        return self.offset(node.end_lineno, node.end_col_offset)
+
+    def place(self, offset: int) -> tuple[int, int]:
+        """``(line, column)``, 1-based, of a character ``offset``."""
+        line = bisect_right(self.line_starts, offset)
+        return line, offset - self.line_starts[line - 1] + 1
+
+    def pos(self, node: Any) -> tuple[int, int]:
+        return node.lineno, self.column(node.lineno, node.col_offset) + 1
+
+    def skip(self, offset: int) -> int:
+        return _GAP.match(self.text, offset).end()
+
+    def next_order(self) -> int:
+        self.order += 1
+        return self.order
+
+    # values -----------------------------------------------------------------
+
+    def parenthesized_tuple(self, node: Any) -> bool:
+        """Are the brackets at the start and end of tuple ``node`` its own?"""
+        text = self.text
+        start, end = self.start(node), self.end(node)
+        if text[start] != "(":
+            return False
+        if not node.elts:
+            return True
+        if self.start(node.elts[0]) == start:  # ``(1, 2), 3``: the first element's
+            return False
+        bounds = [start + 1]
+        for element in node.elts:
+            bounds += [self.start(element), self.end(element)]
+        bounds.append(end - 1)
+        depth = 1
+        for first, last in zip(bounds[::2], bounds[1::2]):
+            i = self.skip(first)
+            while i < last:
+                ch = text[i]
+                if ch == "(":
+                    depth += 1
+                elif ch == ")":
+                    depth -= 1
+                    if depth == 0:
+                        return False
+                i = self.skip(i + 1)
+        return depth == 1 and text[end - 1] == ")"
+
+    def value(self, node: Any, gap: int, extra: int = 0) -> Value:
+        """The :class:`Value` of expression ``node``; ``gap`` is where the
+        code between the previous token that is not an opening parenthesis
+        and ``node`` starts, and ``extra`` how many of the opening parentheses
+        there belong to something else (the call's own)."""
+        ast, text = self.ast, self.text
+        kind = type(node)
+        if kind is ast.GeneratorExp:
+            raise _AstBail()
+        start, end = self.start(node), self.end(node)
+        # the opening parentheses right before the node are its own
+        opening = []
+        i = self.skip(gap)
+        while i < start:
+            if text[i] == "(":
+                opening.append(i)
+            else:
+                opening.clear()
+            i = self.skip(i + 1)
+        own = len(opening) - extra
+        if own < 0:
+            raise _AstBail()
+        outer = opening[extra] if own else start
+        syntactic = start
+        if kind is ast.Tuple and self.parenthesized_tuple(node):
+            syntactic = self.skip(start + 1)
+            if not own:
+                outer = start
+        outer_end = end
+        for _ in range(own):
+            outer_end = self.skip(outer_end)
+            if text[outer_end:outer_end + 1] != ")":
+                raise _AstBail()
+            outer_end += 1
+        line, column = self.place(syntactic)
+        source = text[outer:outer_end]
+        if self.indent and "\n" in source:
+            source = self.unindent(node, outer, source)
+        if len(source) > MAX_VALUE_SOURCE:
+            return Value(source[:MAX_VALUE_SOURCE] + "...", line, column)
+        ok, literal = self.literal(node)
+        return Value(source, line, column, ok, literal if ok else None)
+
+    def unindent(self, node: Any, outer: int, source: str) -> str:
+        """``source`` (the code of ``node`` from ``outer``) as libcst generates
+        the node alone: the block's indentation left out at the start of
+        each line that follows a line break between tokens."""
+        strings = self.string_ranges(node)
+        indent, width = self.indent, len(self.indent)
+        parts, previous = [], 0
+        for match in _LINE_BREAK.finditer(source):
+            at = outer + match.start()
+            if any(first <= at < last for first, last in strings):
+                continue
+            if match.start() and source[match.start() - 1] == "\\" and not self.in_comment(source, match.start()):
+                continue
+            after = match.end()
+            if source.startswith(indent, after):
+                parts.append(source[previous:after])
+                previous = after + width
+        parts.append(source[previous:])
+        return "".join(parts)
+
+    @staticmethod
+    def in_comment(source: str, newline: int) -> bool:
+        """Does the line ending at ``newline`` end in a comment?  (Strings
+        are excluded by the caller; a ``#`` outside them starts one.)"""
+        line_start = source.rfind("\n", 0, newline) + 1
+        return "#" in source[line_start:newline]
+
+    def string_ranges(self, node: Any) -> list[tuple[int, int]]:
+        """The character ranges of the string tokens in ``node`` that span
+        lines (other line breaks are between tokens)."""
+        ast, text = self.ast, self.text
+        ranges = []
+        stack = [node]
+        while stack:
+            item = stack.pop()
+            kind = type(item)
+            if kind is ast.Constant:
+                if isinstance(item.value, (str, bytes)) and item.lineno != item.end_lineno:
+                    ranges.extend(self.string_tokens(item))
+                continue
+            if isinstance(item, self.string_types):
+                if item.lineno != item.end_lineno:
+                    # an f-string over several lines: before 3.12 its tokens
+                    # cannot hold their own quote, so they read like strings
+                    if not (_FSTRINGS_LEX_AS_STRINGS and type(item) is ast.JoinedStr):
+                        raise _AstBail()
+                    ranges.extend(self.string_tokens(item))
+                continue
+            stack.extend(ast.iter_child_nodes(item))
+        return ranges
+
+    def string_tokens(self, node: Any) -> list[tuple[int, int]]:
+        """The ranges of the string tokens making up string constant ``node``."""
+        text = self.text
+        i, end = self.start(node), self.end(node)
+        ranges = []
+        while i < end:
+            match = _STRING_PREFIX.match(text, i)
+            if match is None:
+                raise _AstBail()
+            quote = match.group(1)
+            j = match.end()
+            while True:
+                k = text.find(quote, j)
+                if k < 0:
+                    raise _AstBail()
+                # a quote after an odd number of backslashes is escaped
+                backslashes = k - len(text[j:k].rstrip("\\")) - j if text[j:k].endswith("\\") else 0
+                if backslashes % 2:
+                    j = k + 1
+                    continue
+                break
+            ranges.append((i, k + len(quote)))
+            i = self.skip(k + len(quote))
+        return ranges
+
+    def literal(self, node: Any) -> tuple[bool, Any]:
+        ast = self.ast
+        kind = type(node)
+        if kind is ast.Constant:
+            value = node.value
+            if value is None or value is True or value is False or type(value) in (str, int):
+                return True, value
+            if type(value) is float:
+                return (math.isfinite(value), value if math.isfinite(value) else None)
+            return False, None
+        if kind is ast.UnaryOp and type(node.op) in (ast.USub, ast.UAdd):
+            ok, inner = self.literal(node.operand)
+            if ok and isinstance(inner, (int, float)) and not isinstance(inner, bool):
+                return True, -inner if type(node.op) is ast.USub else inner
+            return False, None
+        if kind is ast.List or kind is ast.Tuple:
+            items = []
+            for element in node.elts:
+                if type(element) is ast.Starred:
+                    return False, None
+                ok, item = self.literal(element)
+                if not ok:
+                    return False, None
+                items.append(item)
+            return True, items
+        if kind is ast.Dict:
+            result = {}
+            for key_node, value_node in zip(node.keys, node.values):
+                if key_node is None:
+                    return False, None
+                ok_key, key = self.literal(key_node)
+                ok_value, item = self.literal(value_node)
+                if not (ok_key and ok_value and isinstance(key, str)):
+                    return False, None
+                result[key] = item
+            return True, result
+        return False, None
+
+    def dotted(self, node: Any) -> str | None:
+        ast = self.ast
+        parts = []
+        while type(node) is ast.Attribute:
+            parts.append(node.attr)
+            node = node.value
+        if type(node) is ast.Name:
+            parts.append(node.id)
+            return ".".join(reversed(parts))
+        if type(node) is ast.Constant and (node.value is None or node.value is True or node.value is False):
+            parts.append(str(node.value))  # names in libcst's tree
+            return ".".join(reversed(parts))
+        return None
+
+    def decorator(self, expr: Any) -> Decorator:
+        ast = self.ast
+        line, column = self.pos(expr)
+        if type(expr) is ast.Call:
+            args, keywords = [], {}
+            items = sorted([*expr.args, *expr.keywords], key=lambda n: (n.lineno, n.col_offset))
+            gap, extra = self.end(expr.func), 1
+            for item in items:
+                if type(item) is ast.keyword:
+                    if item.arg is not None:
+                        name_end = self.start(item) + len(item.arg)
+                        keywords[item.arg] = self.value(item.value, name_end)
+                elif type(item) is not ast.Starred:
+                    args.append(self.value(item, gap, extra))
+                gap, extra = self.end(item), 0
+            return Decorator(self.dotted(expr.func), True, line, column, args, keywords)
+        return Decorator(self.dotted(expr), False, line, column)
+
+    def applied(self, value: Any) -> Decorator | None:
+        if type(value) is self.ast.Call:
+            return self.decorator(value.func)
+        return None
+
+    def target_names(self, target: Any) -> list[Any]:
+        ast = self.ast
+        kind = type(target)
+        if kind is ast.Name:
+            return [target]
+        if kind is ast.Tuple or kind is ast.List:
+            names = []
+            for element in target.elts:
+                names.extend(self.target_names(element))
+            return names
+        if kind is ast.Starred:
+            return self.target_names(target.value)
+        return []
+
+    # walk ---------------------------------------------------------------------
+
+    def run(self, tree: Any) -> ModuleIndex:
+        self.block(tree.body, False)
+        return self.index
+
+    def body_indent(self, statements: list) -> str:
+        """The indentation of block ``statements`` (the enclosing block's
+        when they follow their header on its line)."""
+        first = statements[0]
+        line_start = self.line_starts[first.lineno - 1]
+        lead = self.text[line_start:line_start + first.col_offset]
+        if lead.strip(" \t\f") == "":  # an indented block (ASCII indent: bytes = characters)
+            return lead
+        return self.indent
+
+    def walk_body(self, walk: Any, statements: list, fallback: bool) -> None:
+        if not statements:
+            return
+        saved = self.indent
+        self.indent = self.body_indent(statements)
+        try:
+            walk(statements, fallback)
+        finally:
+            self.indent = saved
+
+    def block(self, statements: list, fallback: bool) -> None:
+        ast = self.ast
+        for stmt in statements:
+            kind = type(stmt)
+            if kind is ast.ClassDef:
+                self.index.classes.append(self.class_entry(stmt, fallback))
+            elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+                self.index.functions.append(self.function_entry(stmt, fallback))
+            elif not self.compound(stmt, fallback, self.block, module_level=True):
+                self.small_statement(stmt, fallback)
+
+    def compound(self, stmt: Any, fallback: bool, walk: Any, module_level: bool) -> bool:
+        """Walk the blocks of compound statement ``stmt``; False when it is not one."""
+        ast = self.ast
+        kind = type(stmt)
+        body = self.walk_body
+        if kind is ast.If:
+            body(walk, stmt.body, fallback)
+            body(walk, stmt.orelse, True)
+        elif kind is ast.Try or kind is getattr(ast, "TryStar", None):
+            body(walk, stmt.body, fallback)
+            for handler in stmt.handlers:
+                body(walk, handler.body, True)
+            body(walk, stmt.orelse, fallback)
+            body(walk, stmt.finalbody, fallback)
+        elif kind is ast.With or kind is ast.AsyncWith:
+            if module_level:
+                for item in stmt.items:
+                    if item.optional_vars is not None:
+                        self.bind_targets(item.optional_vars, None, fallback)
+            body(walk, stmt.body, fallback)
+        elif kind in (ast.For, ast.AsyncFor, ast.While):
+            if module_level and kind is not ast.While:
+                self.bind_targets(stmt.target, None, fallback)
+            body(walk, stmt.body, fallback)
+            body(walk, stmt.orelse, fallback)
+        elif kind is getattr(ast, "Match", None):
+            for number, case in enumerate(stmt.cases):
+                body(walk, case.body, fallback or number > 0)
+        else:
+            return False
+        return True
+
+    def small_statement(self, stmt: Any, fallback: bool) -> None:
+        ast = self.ast
+        kind = type(stmt)
+        if kind is ast.Assign:
+            gap = self.end(stmt.targets[-1])
+            for target in stmt.targets:
+                self.bind_targets(target, stmt.value, fallback, gap)
+        elif kind is ast.AnnAssign:
+            if stmt.value is not None:
+                self.bind_targets(stmt.target, stmt.value, fallback, self.end(stmt.annotation))
+        elif kind is ast.AugAssign:
+            if type(stmt.target) is ast.Name and stmt.target.id == "__all__":
+                if type(stmt.op) is ast.Add:
+                    self.extend_all(stmt.value)
+                else:
+                    self.index.all_dynamic = True
+        elif kind is ast.Expr:
+            self.all_call(stmt.value)
+        elif kind is ast.Import:
+            self.import_names(stmt, fallback)
+        elif kind is ast.ImportFrom:
+            self.import_from(stmt, fallback)
+        elif kind is getattr(ast, "TypeAlias", None):
+            line, column = self.pos(stmt.name)
+            gap = self.end(stmt.type_params[-1]) if stmt.type_params else self.end(stmt.name)
+            self.index.assignments.append(
+                AssignmentEntry(
+                    stmt.name.id, line, column, self.value(stmt.value, gap),
+                    order=self.next_order(), fallback=fallback,
+                )
+            )
+
+    def bind_targets(self, target: Any, value: Any, fallback: bool, gap: int = 0) -> None:
+        names = self.target_names(target)
+        single = type(target) is self.ast.Name
+        for name in names:
+            line, column = self.pos(name)
+            entry = AssignmentEntry(name.id, line, column, order=self.next_order(), fallback=fallback)
+            if single and value is not None:
+                entry.value = self.value(value, gap)
+                entry.alias = self.dotted(value)
+                entry.applied = self.applied(value)
+                if name.id == "__all__":
+                    self.set_all(value)
+            self.index.assignments.append(entry)
+
+    # __all__ ----------------------------------------------------------------
+
+    literal_names = _Indexer.literal_names
+    set_all = _Indexer.set_all
+    extend_all = _Indexer.extend_all
+
+    def all_call(self, expr: Any) -> None:
+        ast = self.ast
+        if not (type(expr) is ast.Call and type(expr.func) is ast.Attribute):
+            return
+        if self.dotted(expr.func.value) != "__all__":
+            return
+        method = expr.func.attr
+        arguments = [*expr.args, *expr.keywords]
+        single = None
+        if len(arguments) == 1:
+            single = arguments[0] if type(arguments[0]) not in (ast.Starred, ast.keyword) else arguments[0].value
+        if method == "extend" and single is not None:
+            self.extend_all(single)
+        elif method == "append" and single is not None:
+            ok, item = self.literal(single)
+            if ok and isinstance(item, str) and self.index.all_names is not None:
+                self.index.all_names = self.index.all_names + [item]
+            else:
+                self.index.all_names = None
+                self.index.all_dynamic = True
+        elif method in ("remove", "insert", "clear", "pop", "__iadd__"):
+            self.index.all_names = None
+            self.index.all_dynamic = True
+
+    # imports ------------------------------------------------------------------
+
+    def bound_name(self, alias: Any) -> tuple[int, int]:
+        """Where the name an import ``alias`` binds starts: its ``as`` name
+        (the alias's last token) or else the alias's start."""
+        if alias.asname is None:
+            return self.pos(alias)
+        return self.place(self.end(alias) - len(alias.asname))
+
+    def import_names(self, node: Any, fallback: bool) -> None:
+        for alias in node.names:
+            dotted = alias.name
+            line, column = self.bound_name(alias)
+            if alias.asname is not None:
+                name, module = alias.asname, dotted
+            else:
+                name = module = dotted.split(".")[0]
+            self.index.imports.append(
+                ImportEntry(name, line, column, module, order=self.next_order(), fallback=fallback)
+            )
+
+    def import_from(self, node: Any, fallback: bool) -> None:
+        module = node.module or ""
+        level = node.level or 0
+        if len(node.names) == 1 and node.names[0].name == "*":
+            line, column = self.pos(node)
+            self.index.star_imports.append(
+                StarImportEntry(module, line, column, level, order=self.next_order(), fallback=fallback)
+            )
+            return
+        for alias in node.names:
+            attr = alias.name
+            line, column = self.bound_name(alias)
+            self.index.imports.append(
+                ImportEntry(
+                    alias.asname or attr, line, column, module, level, attr,
+                    order=self.next_order(), fallback=fallback,
+                )
+            )
+
+    # definitions --------------------------------------------------------------
+
+    def name_position(self, node: Any, keyword: str) -> tuple[int, int]:
+        """Where the name of ``def`` / ``class`` statement ``node`` starts."""
+        text = self.text
+        i = self.start(node)
+        if keyword == "def" and text.startswith("async", i):
+            i = self.skip(i + 5)
+        if not text.startswith(keyword, i):
+            raise _AstBail()
+        return self.place(self.skip(i + len(keyword)))
+
+    def function_entry(self, node: Any, fallback: bool) -> FunctionEntry:
+        line, column = self.name_position(node, "def")
+        return FunctionEntry(
+            node.name, line, column,
+            [self.decorator(d) for d in node.decorator_list],
+            type(node) is self.ast.AsyncFunctionDef,
+            order=self.next_order(), fallback=fallback,
+        )
+
+    def class_entry(self, node: Any, fallback: bool) -> ClassEntry:
+        ast = self.ast
+        line, column = self.name_position(node, "class")
+        entry = ClassEntry(node.name, line, column, order=self.next_order(), fallback=fallback)
+        for base in node.bases:
+            if type(base) is ast.Starred:
+                entry.bases.append(None)
+                continue
+            if type(base) is ast.Subscript:
+                base = base.value
+            entry.bases.append(self.dotted(base))
+        for keyword in node.keywords:
+            if keyword.arg is None:  # **kwargs
+                continue
+            name_end = self.start(keyword) + len(keyword.arg)
+            entry.keywords[keyword.arg] = self.value(keyword.value, name_end)
+            entry.keyword_positions[keyword.arg] = list(self.pos(keyword))
+        entry.decorators = [self.decorator(d) for d in node.decorator_list]
+        self.walk_body(lambda body, fb: self._class_body(entry, body, fb), node.body, False)
+        return entry
+
+    def _class_body(self, entry: ClassEntry, statements: list, fallback: bool) -> None:
+        ast = self.ast
+        for stmt in statements:
+            kind = type(stmt)
+            if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+                entry.methods.append(self.function_entry(stmt, fallback))
+            elif kind is ast.ClassDef:
+                continue  # nested classes: neither settings nor routes
+            elif not self.compound(stmt, fallback, lambda body, fb: self._class_body(entry, body, fb), False):
+                self._class_small(entry, stmt, fallback)
+
+    def _class_small(self, entry: ClassEntry, stmt: Any, fallback: bool) -> None:
+        ast = self.ast
+        kind = type(stmt)
+        if kind is ast.Assign:
+            targets = [t for t in stmt.targets if type(t) is ast.Name]
+            value, annotated, gap = stmt.value, False, self.end(stmt.targets[-1])
+        elif kind is ast.AnnAssign and stmt.value is not None and type(stmt.target) is ast.Name:
+            targets, value, annotated, gap = [stmt.target], stmt.value, True, self.end(stmt.annotation)
+        else:
+            return
+        for target in targets:
+            line, column = self.pos(target)
+            entry.attributes.append(
+                AttributeEntry(
+                    target.id, line, column, self.value(value, gap), annotated, self.applied(value),
                     order=self.next_order(), fallback=fallback,
                 )
             )

@@ -24,7 +24,7 @@ from fallint.formats.python import (
     _safe_skeleton,
     _scan_nesting,
     _skeleton,
-    index_source,
+    _index_with_libcst,
 )
 
 #: what the skeleton leaves out or rewrites, one construct per case
@@ -240,7 +240,7 @@ class Model:
 @pytest.mark.parametrize("name", list(CASES))
 def test_index_equals_position_provider(name):
     source = CASES[name]
-    assert index_source(source).to_list() == _index_with_provider(source).to_list()
+    assert _index_with_libcst(source).to_list() == _index_with_provider(source).to_list()
 
 
 @pytest.mark.parametrize("name", list(CASES))
@@ -253,7 +253,7 @@ def test_index_without_fast_positions_equals_position_provider(name, monkeypatch
 
     monkeypatch.setattr(index_mod, "_CodegenPositions", refuse)
     source = CASES[name]
-    assert index_source(source).to_list() == _index_with_provider(source).to_list()
+    assert _index_with_libcst(source).to_list() == _index_with_provider(source).to_list()
 
 
 def test_the_skeleton_keeps_only_what_the_index_reads():
@@ -273,7 +273,7 @@ def test_the_skeleton_keeps_only_what_the_index_reads():
     assert line_map == [1, 3, 8, 10, 13, 15, 16, 19, 23, 25]
     skeleton = _safe_skeleton(CASES["stubs and one-line definitions"])
     assert skeleton.stubs == {3: ("plain", 5, False), 19: ("coro", 15, True), 23: ("é_name", 5, False)}
-    functions = index_source(CASES["stubs and one-line definitions"]).functions
+    functions = _index_with_libcst(CASES["stubs and one-line definitions"]).functions
     assert [(f.name, f.line, f.column, f.is_async) for f in functions] == [
         ("plain", 3, 5, False), ("spaced", 8, 13, True), ("é_name", 23, 5, False),
     ]
@@ -287,7 +287,7 @@ def test_ignored_statements_go_but_every_block_keeps_one():
     for kept in ('__all__.extend(["b"])', '__all__.append("c")', '(__all__).append("d")', '__all__ += ["e"]',
                  '    """only a docstring"""', "    pass", 'else: "same line"; a = 1', '    """Only a docstring."""'):
         assert kept in text.splitlines(), kept
-    index = index_source(CASES["ignored statements"])
+    index = _index_with_libcst(CASES["ignored statements"])
     assert index.all_names == ["a", "b", "c", "d", "e"]
 
 
@@ -337,7 +337,7 @@ def test_code_sliced_from_the_text_is_what_libcst_generates(monkeypatch):
         return original(module, node, state_class)
 
     monkeypatch.setattr(index_mod, "_generate", spy)
-    index = index_source(source)
+    index = _index_with_libcst(source)
     assert sorted(generated) == ["ConcatenatedString", "Integer", "Integer", "List", "Module"]
     assert index.to_list() == _index_with_provider(source).to_list()
     model = index.class_named("Model")
@@ -353,7 +353,7 @@ def _stdlib_sources(count: int) -> list[str]:
 
 def test_standard_library_modules_index_as_before():
     for source in _stdlib_sources(8):
-        assert index_source(source).to_list() == _index_with_provider(source).to_list()
+        assert _index_with_libcst(source).to_list() == _index_with_provider(source).to_list()
 
 
 #: text pieces the nesting scanner treats specially
@@ -415,10 +415,10 @@ def test_shallow_files_are_parsed_without_the_parse_thread():
         import threading
         from fallint.formats import python as index
         print(index._stack_is_roomy())
-        assert index.index_source("class A(B):\\n    x = 1\\n").class_named("A").bases == ["B"]
+        assert index._index_with_libcst("class A(B):\\n    x = 1\\n").class_named("A").bases == ["B"]
         print(threading.active_count())
         deep = "x = " + "[" * 150 + "]" * 150 + "\\n"
-        assert index.index_source(deep).assignments[0].name == "x"
+        assert index._index_with_libcst(deep).assignments[0].name == "x"
         print(threading.active_count())
         """
     )
@@ -438,24 +438,24 @@ def test_other_threads_use_the_parse_thread(monkeypatch):
 
     monkeypatch.setattr(index_mod, "_in_big_stack_thread", spy)
     results = []
-    worker = threading.Thread(target=lambda: results.append(index_source("x = 1\n")))
+    worker = threading.Thread(target=lambda: results.append(_index_with_libcst("x = 1\n")))
     worker.start()
     worker.join()
-    assert results[0].assignments[0].name == "x" and calls == ["_parse_and_index"]
+    assert results[0].assignments[0].name == "x" and calls == ["_libcst_parse_and_index"]
     calls.clear()
-    assert index_source("x = 1\n") == results[0]
+    assert _index_with_libcst("x = 1\n") == results[0]
     assert calls == ([] if index_mod._stack_is_roomy() else ["_parse_and_index"])
 
 
 def test_syntax_errors_and_rejected_skeletons_still_go_the_long_way():
     with pytest.raises(PySyntaxError) as info:
-        index_source("import os\n\ndef f():\n    return (\n")
+        _index_with_libcst("import os\n\ndef f():\n    return (\n")
     assert info.value.line >= 4
     # libcst rejects `(x): int` where the interpreter accepts it: the whole file decides
     with pytest.raises(PySyntaxError):
-        index_source("(x): int\n")
+        _index_with_libcst("(x): int\n")
 
 
 def test_an_elif_chain_too_long_for_the_skeleton_walk_is_refused_cleanly():
     with pytest.raises(PySyntaxError, match="elif chain too long"):
-        index_source("if a: pass\n" + "elif a: pass\n" * 1500)
+        _index_with_libcst("if a: pass\n" + "elif a: pass\n" * 1500)

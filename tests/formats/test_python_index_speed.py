@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from fallint.formats import python as index_mod
-from fallint.formats.python import PySyntaxError, _index_with_provider, _skeleton, index_source
+from fallint.formats.python import PySyntaxError, _index_with_provider, _skeleton, _index_with_libcst
 
 from ..helpers import REPO
 
@@ -140,7 +140,7 @@ CORPUS = _corpus()
 
 @pytest.mark.parametrize("name,source", CORPUS, ids=[name for name, _ in CORPUS])
 def test_fast_index_equals_position_provider(name, source):
-    assert index_source(source).to_dict() == _index_with_provider(source).to_dict()
+    assert _index_with_libcst(source).to_dict() == _index_with_provider(source).to_dict()
 
 
 def test_edges_take_the_fast_path(monkeypatch):
@@ -156,7 +156,7 @@ def test_edges_take_the_fast_path(monkeypatch):
     assert "return x" in skeleton  # a one-line body stays
     assert len(line_map) == skeleton.count("\n") + 1
     assert line_map[-1] == EDGES.count("\n") + 1
-    found = index_source(EDGES)
+    found = _index_with_libcst(EDGES)
     model = found.class_named("Model")
     assert [m.name for m in model.methods] == ["route", "method", "prop", "last"]
     assert (model.method("last").line, model.method("last").column) == (
@@ -176,13 +176,13 @@ def test_edges_take_the_fast_path(monkeypatch):
     "# only a comment",
 ])
 def test_other_paths_give_the_same_index(source):
-    assert index_source(source).to_dict() == _index_with_provider(source).to_dict()
+    assert _index_with_libcst(source).to_dict() == _index_with_provider(source).to_dict()
 
 
 def test_syntax_errors_in_function_bodies_are_still_reported():
     source = "import os\n\ndef f():\n    return (\n\nclass A:\n    pass\n"
     with pytest.raises(PySyntaxError) as info:
-        index_source(source)
+        _index_with_libcst(source)
     assert info.value.line >= 4
 
 
@@ -190,16 +190,16 @@ def test_valid_python_libcst_rejects_inside_a_body_is_indexed():
     """CPython accepts ``(name): int`` and libcst does not; inside a function
     body (which libcst no longer sees) the file is now indexed."""
     source = "def f():\n    (x): int\n\nclass A:\n    pass\n"
-    assert index_source(source).class_named("A").line == 4
+    assert _index_with_libcst(source).class_named("A").line == 4
     with pytest.raises(PySyntaxError):
-        index_source("(x): int\n")
+        _index_with_libcst("(x): int\n")
 
 
 def test_deep_nesting_is_still_refused():
     with pytest.raises(PySyntaxError, match="nested too deeply|too many nested"):
-        index_source("x = " + "(" * 300 + ")" * 300 + "\n")
+        _index_with_libcst("x = " + "(" * 300 + ")" * 300 + "\n")
     with pytest.raises(PySyntaxError, match="nested too deeply"):
-        index_source("def f():\n    return " + "-" * 5000 + "1\n")
+        _index_with_libcst("def f():\n    return " + "-" * 5000 + "1\n")
 
 
 def _generated_module() -> str:
@@ -216,7 +216,7 @@ def test_faster_than_position_provider(tmp_path):
     generate = _generated_module()
     project = generate.generate(6, tmp_path)
     texts = [p.read_text(encoding="utf-8") for p in sorted((project / "apps").glob("*.py"))]
-    index_source(texts[0])  # import libcst outside the timing
+    _index_with_libcst(texts[0])  # import libcst outside the timing
 
     def best(fn) -> float:
         times = []
@@ -227,5 +227,5 @@ def test_faster_than_position_provider(tmp_path):
             times.append(time.perf_counter() - start)
         return min(times)
 
-    fast, reference = best(index_source), best(_index_with_provider)
+    fast, reference = best(_index_with_libcst), best(_index_with_provider)
     assert fast < 0.5 * reference, (fast, reference)

@@ -114,7 +114,9 @@ def test_warm_run_does_not_import_libcst(proj):
         for _ in range(2)
     ]
     cold, warm = (run.stdout.split() for run in runs)
-    assert cold[1] == "True" and warm[1] == "False", runs
+    # the cold run indexes its files from the interpreter's ast (libcst only
+    # parses what the interpreter cannot); the warm one reads the cache
+    assert cold[1] == "False" and warm[1] == "False", runs
     assert cold[0] == warm[0] and cold[2] == warm[2]
 
 
