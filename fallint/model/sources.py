@@ -583,6 +583,7 @@ class SourceProject:
         files: FileCache | None = None,
     ) -> None:
         self.root = Path(os.path.abspath(root))
+        self._real_root: str | None = None
         self.layout = layout
         self._loader = loader or load_file
         self.cache = cache if self._loader is load_file else None
@@ -611,6 +612,14 @@ class SourceProject:
         self.cache_hits = 0
 
     # -- files -------------------------------------------------------------
+
+    def _inside(self, path: Path | str) -> bool:
+        """The real path of ``path`` is inside the project's real root."""
+        root = self._real_root
+        if root is None:
+            root = self._real_root = real_path(self.root)
+        real = self._key(path)
+        return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
 
     def _key(self, path: Path | str) -> str:
         """The resolved (symlink-free) absolute path (real_path memoises it)."""
@@ -689,7 +698,12 @@ class SourceProject:
 
     def _lookup(self, path: Path) -> _Job:
         """Start loading ``path``: its cached result when there is one, else
-        what parsing it needs (with the cache: its bytes and their digest)."""
+        what parsing it needs (with the cache: its bytes and their digest).
+        A file whose real path is outside the project (reached through a
+        symlink that leads out) is never read: its lines could end up quoted
+        in a diagnostic."""
+        if not self._inside(path) and is_file(path):  # (a missing file: the loader says so)
+            return _Job(path, result=FileResult(error="outside", message="is outside the project directory"))
         cache = self.cache
         if cache is None and (self.files is None or self._loader is not load_file):
             return _Job(path)

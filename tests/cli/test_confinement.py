@@ -96,3 +96,25 @@ def test_dockerignore_symlink_leading_out(tmp_path):
     os.unlink(root / ".dockerignore")
     (root / ".dockerignore").write_text((out / "dockerignore").read_text())
     assert any(SECRET in text for text in run_all_formats(root))
+
+
+def test_imported_module_symlink_leading_out(tmp_path):
+    """An in-project app file imports its base class from a module that is a
+    symlink leading out of the project: that module is never read, so none of
+    its lines is quoted (inside the project, FAL602 quotes the class default)."""
+    base = f"import fal\n\nclass Base(fal.App):\n    requirements = []  # {SECRET}\n"
+    write_files(tmp_path / "outside", {"base.py": base})
+    root = tmp_path / "proj"
+    write_files(root, {
+        "pyproject.toml": '[tool.fal.apps.web]\nref = "app.py::Web"\nrequirements = ["numpy"]\n',
+        "app.py": "import fal\nfrom base import Base\n\nclass Web(Base):\n"
+                  "    @fal.endpoint('/')\n    def run(self) -> dict:\n        return {}\n",
+        "base.py": Symlink(str(tmp_path / "outside" / "base.py")),
+    })
+    for text in run_all_formats(root):
+        assert SECRET not in text
+    # the same module as a real file inside the project is read, and quoted
+    (root / "base.py").unlink()
+    (root / "base.py").write_text(base)
+    assert "FAL602" in codes(root)
+    assert any(SECRET in text for text in run_all_formats(root))
