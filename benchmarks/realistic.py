@@ -612,7 +612,7 @@ def generate(n: int, dest: Path | str, *, seed: int = 0) -> Path:
     _write(dest / "apps" / "common" / "__init__.py", "")
     _write(dest / "apps" / "common" / "utils.py", COMMON_UTILS)
     _write(dest / "src" / "realpkg" / "__init__.py", '"""Apps installed on the worker."""\n')
-    modules = 3
+    modules = 4  # apps/__init__, apps/common/{__init__,utils}, src/realpkg/__init__
     total_lines = 0
     for i in range(1, n + 1):
         pkg = package_dir(dest, i)
