@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import errno
 import os
-from typing import Any
-from fallint.util.records import dataclass
 from pathlib import Path
+from typing import Any
+
+from fallint.util.records import dataclass
 
 MAX_BYTES = 10 * 1024 * 1024  # 10 MiB: larger files are refused, not read
 #: a longer path cannot name a file (the kernel answers ENAMETOOLONG): such
@@ -326,3 +327,26 @@ def resolved(path: Path | str) -> Path:
         return Path(path).resolve()
     except (OSError, RuntimeError):
         return Path(os.path.abspath(path))
+
+
+#: directories never searched for a project's Python files
+SKIP_DIRS = frozenset({"__pycache__", "node_modules", "site-packages", "dist-packages"})
+
+
+def walk_python_files(root: str, limit: int = 20000) -> list[str]:
+    """The ``.py`` files below ``root`` (relative, ``/``-separated, sorted by
+    directory), skipping hidden directories, virtual environments and caches;
+    symlinked directories are not followed; at most about ``limit`` files."""
+    found: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(
+            d for d in dirnames
+            if not d.startswith(".") and d not in SKIP_DIRS
+            and not os.path.exists(os.path.join(dirpath, d, "pyvenv.cfg"))
+        )
+        for filename in sorted(filenames):
+            if filename.endswith(".py"):
+                found.append(os.path.relpath(os.path.join(dirpath, filename), root).replace(os.sep, "/"))
+        if len(found) > limit:
+            break
+    return found

@@ -26,6 +26,7 @@ from fallint.loading.files import (
     TextFile,
     is_file,
     real_path,
+    walk_python_files,
 )
 from fallint.model.app_files import AppFiles, app_files_of
 from fallint.model.build import Build, build_of
@@ -192,6 +193,12 @@ class Project:
         if "\x00" in ref or len(ref) > MAX_PATH_CHARS:
             return None
         return Path(os.path.normpath(os.path.join(self.root, split_ref(ref)[0])))
+
+    @cached_property
+    def python_files(self) -> list[str]:
+        """The project's ``.py`` files (relative, ``/``-separated; hidden
+        directories, virtual environments and caches skipped), for suggestions."""
+        return walk_python_files(str(self.root))
 
     @cached_property
     def app_source_files(self) -> list[Path]:

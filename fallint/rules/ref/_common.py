@@ -26,11 +26,6 @@ from fallint.rules.ref._base import RefRule
 __all__ = ["RefRule", "RefTarget", "split_ref", "class_ancestry", "symbol_location", "rel", "short"]
 
 
-#: directories never searched for "did you mean" files
-_SKIP_DIRS = frozenset({"__pycache__", "node_modules", "site-packages", "dist-packages"})
-
-
-_MAX_SUGGEST_FILES = 20000
 
 
 _MAX_GREP_BYTES = 1024 * 1024
@@ -40,34 +35,12 @@ def ref_related(app: "App", message: str = "the `ref` in pyproject.toml") -> Rel
     return Related(app.span("ref"), message)
 
 
-def project_py_files(project: "Project") -> list[str]:
-    """The project's ``.py`` files (relative, ``/``-separated), skipping hidden
-    directories, virtualenvs and caches; memoised per run."""
-    return project.memo(("ref", "py-files"), lambda: _walk_py_files(str(project.root)))
-
-
-def _walk_py_files(root: str) -> list[str]:
-    found: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(
-            d for d in dirnames
-            if not d.startswith(".") and d not in _SKIP_DIRS
-            and not os.path.exists(os.path.join(dirpath, d, "pyvenv.cfg"))
-        )
-        for filename in sorted(filenames):
-            if filename.endswith(".py"):
-                found.append(os.path.relpath(os.path.join(dirpath, filename), root).replace(os.sep, "/"))
-        if len(found) > _MAX_SUGGEST_FILES:
-            break
-    return found
-
-
 def files_defining(project: "Project", name: str, exclude: Path | None = None) -> list[str]:
     """Project ``.py`` files with a top-level ``class Name`` / ``def Name`` (a text
     search: nothing is parsed for a suggestion)."""
     pattern = re.compile(rf"^(?:class|def|async\s+def)\s+{re.escape(name)}\b", re.M)
     hits = []
-    for relpath in project_py_files(project):
+    for relpath in project.python_files:
         path = project.root / relpath
         if exclude is not None and os.path.abspath(path) == os.path.abspath(exclude):
             continue

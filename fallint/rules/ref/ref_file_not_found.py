@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fallint.rules.ref._base import RefRule
-from fallint.rules.ref._common import WEB_APP_PY, files_defining, project_py_files
+from fallint.rules.ref._common import WEB_APP_PY, files_defining
 from fallint.rules.registry import ERROR, Example, register
 from fallint.util.suggest import did_you_mean
 
@@ -52,7 +52,7 @@ class RefFileNotFound(RefRule):
                 hint = f"`{target.name}` is defined in `{defining[0]}`: " \
                        f'did you mean `ref = "{defining[0]}::{target.name}"`?'
         if hint is None:
-            similar = did_you_mean(target.file_part, project_py_files(project))
+            similar = did_you_mean(target.file_part, project.python_files)
             if similar:
                 suffix = f"::{target.name}" if target.name is not None else ""
                 hint = f'did you mean `ref = "{similar}{suffix}"`?'

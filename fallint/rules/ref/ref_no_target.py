@@ -15,7 +15,6 @@ from fallint.rules.ref._base import RefRule
 from fallint.rules.ref._common import (
     WEB_APP_PY,
     misapplied_fal_functions,
-    project_py_files,
 )
 
 
@@ -78,7 +77,7 @@ _APP_CLASS_RE = re.compile(r"^class\s+\w+\s*\([^)]*\bApp\b", re.M)
 
 def _files_defining_app_hint(project: "Project", target: RefTarget) -> Iterator[str]:
     """Other project files that textually look like they define a fal.App (for a hint)."""
-    for relpath in project_py_files(project):
+    for relpath in project.python_files:
         path = project.root / relpath
         if os.path.abspath(path) == os.path.abspath(target.path):
             continue
