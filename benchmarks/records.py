@@ -13,6 +13,7 @@ printed side by side, so the figure and its yardstick come from one run.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
 import subprocess
@@ -55,7 +56,8 @@ def once(project: str, shim: bool) -> tuple[float, float]:
     """Wall and CPU seconds of one run (CPU is the steadier figure on a shared machine)."""
     code = (SHIM if shim else "") + RUN.format(project=project)
     start, cpu = time.perf_counter(), _cpu()
-    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # bytecode cached
+    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, env=env)
     elapsed = (time.perf_counter() - start, _cpu() - cpu)
     if proc.returncode not in (0, 1):
         raise SystemExit(f"fallint failed ({'shim' if shim else 'records'}): {proc.stderr[-2000:]}")
