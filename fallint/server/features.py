@@ -192,24 +192,11 @@ def hover(state: Any, path: str, lines: list[str], line: int, col: int) -> str |
 
 
 def pinned_fal_version(project: Any) -> str | None:
-    """The fal release that deploys the project, when something pins or
-    chooses one (:attr:`Project.fal_releases`), else ``fal==X`` in
-    ``[project].dependencies``; None when unknown."""
-    try:
-        pins = getattr(project, "fal_releases", None)
-        if pins is not None and getattr(pins, "kind", "default") != "default":
-            return pins.release
-    except Exception:
-        pass
-    deps = project.data.get("project", {}).get("dependencies") if isinstance(project.data.get("project"), dict) else None
-    if not isinstance(deps, list):
-        return None
-    for dep in deps:
-        if isinstance(dep, str):
-            m = re.match(r"^\s*fal\s*(?:\[[^\]]*\])?\s*===?\s*([0-9][0-9A-Za-z.+-]*)\s*(?:;.*)?$", dep)
-            if m:
-                return m.group(1)
-    return None
+    """The fal release that deploys the project when something pins or chooses
+    one (:attr:`Project.fal_releases`: lock files, requirement pins,
+    ``[project]`` specifiers, ``fal-version``); None when nothing does."""
+    pins = project.fal_releases
+    return pins.release if pins is not None and pins.kind != "default" else None
 
 
 def rule_summary(selector: str) -> str | None:

@@ -367,16 +367,8 @@ def build_server() -> FallintServer:
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(ls: FallintServer, params: types.HoverParams) -> types.Hover | None:
         path = _path(params.text_document.uri)
-        if path is None:
-            return None
-        try:
-            lines = ls.lines_of(path)
-            line, col = _position(lines, params.position)
-            state = ls.model.state_for(path)
-            text = features.hover(state, path, lines, line, col)
-        except Exception:
-            log.exception("fallint: hover failed")
-            return None
+        text = _at_cursor(ls, path, params.position, "hover",
+                          lambda lines, line, col: features.hover(ls.model.state_for(path), path, lines, line, col))
         if not text:
             return None
         return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text))
@@ -384,16 +376,8 @@ def build_server() -> FallintServer:
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
     def definition(ls: FallintServer, params: types.DefinitionParams) -> types.Location | None:
         path = _path(params.text_document.uri)
-        if path is None:
-            return None
-        try:
-            lines = ls.lines_of(path)
-            line, col = _position(lines, params.position)
-            state = ls.model.state_for(path)
-            target = features.definition(state, path, line, col)
-        except Exception:
-            log.exception("fallint: definition failed")
-            return None
+        target = _at_cursor(ls, path, params.position, "definition",
+                            lambda lines, line, col: features.definition(ls.model.state_for(path), path, line, col))
         if target is None:
             return None
         target_lines = ls.model.lines(str(target.path))
@@ -404,16 +388,10 @@ def build_server() -> FallintServer:
     @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=['"', "=", " "]))
     def completion(ls: FallintServer, params: types.CompletionParams) -> types.CompletionList | None:
         path = _path(params.text_document.uri)
-        if path is None or os.path.basename(path) != "pyproject.toml":
+        if path is not None and os.path.basename(path) != "pyproject.toml":
             return None
-        try:
-            lines = ls.lines_of(path)
-            line, col = _position(lines, params.position)
-            state = ls.model.projects.get(path)
-            items = features.completions(state, lines, line, col)
-        except Exception:
-            log.exception("fallint: completion failed")
-            return None
+        items = _at_cursor(ls, path, params.position, "completion",
+                           lambda lines, line, col: features.completions(ls.model.projects.get(path), lines, line, col))
         if not items:
             return None
         return types.CompletionList(is_incomplete=False, items=[
@@ -424,6 +402,20 @@ def build_server() -> FallintServer:
         ])
 
     return server
+
+
+def _at_cursor(ls: "FallintServer", path: str | None, position: types.Position, what: str, answer):
+    """``answer(lines, line, col)`` at the cursor in ``path``; None when there is
+    no file or the answer fails (logged: a failing request never stops the server)."""
+    if path is None:
+        return None
+    try:
+        lines = ls.lines_of(path)
+        line, col = _position(lines, position)
+        return answer(lines, line, col)
+    except Exception:
+        log.exception("fallint: %s failed", what)
+        return None
 
 
 def _overlaps(edits: list[features.Edit], more: list[features.Edit]) -> bool:

@@ -185,3 +185,15 @@ def test_server_without_pygls_says_how_to_install_it(tmp_path: Path):
                             text=True, timeout=120, stdin=subprocess.DEVNULL)
     assert result.returncode == 2
     assert result.stderr.strip() == "fallint: error: `fallint server` needs pygls: pip install 'fallint[server]'"
+
+
+def test_hover_names_the_release_the_project_pins(tmp_path: Path):
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[project]\nname = "svc"\nversion = "0.1"\ndependencies = ["fal==1.80.0"]\n\n'
+                         '[tool.fal.apps.web]\nimage = { image = "python:3.12" }\nkeep_alive = 300\n')
+    state = _ws().check(str(pyproject))
+    lines = pyproject.read_text().split("\n")
+    assert "this project pins fal 1.80.0" in features.hover(state, str(pyproject), lines, 8, 2)
+    pyproject.write_text(pyproject.read_text().replace('"fal==1.80.0"', '"fal"'))  # a bare dependency pins nothing
+    state = _ws().check(str(pyproject))
+    assert "pins" not in features.hover(state, str(pyproject), lines, 8, 2)
