@@ -59,6 +59,7 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from fallint.util.records import dataclass, field
+from fallint.loading import fs
 from fallint.loading.files import real_path
 
 __all__ = [
@@ -455,7 +456,7 @@ class DockerIgnore:
         from fallint.loading.files import read_text  # noqa: PLC0415 - keep this module light
 
         path = Path(context_dir) / ".dockerignore"
-        if inside is not None and os.path.lexists(path) and not inside(path):
+        if inside is not None and fs.lexists(path) and not inside(path):
             return cls(exists=True, path=path, outside=True)
         result = read_text(path)
         if result.text is not None:
@@ -667,12 +668,12 @@ class _DiskTree:
             full = os.path.join(self.root, *done, name)
             self._spend()
             try:
-                st = os.lstat(full)
+                st = fs.lstat(full)
                 if stat.S_ISLNK(st.st_mode):
                     hops += 1
                     if hops > 255:
                         return None
-                    target = os.readlink(full)
+                    target = fs.readlink(full)
                     if target.startswith("/"):
                         done = []
                     todo[:0] = [p for p in target.split("/") if p not in ("", ".")]
@@ -722,16 +723,11 @@ class _DiskTree:
 
     def _entries(self, rel: str) -> list[tuple[str, bool]]:
         try:
-            with os.scandir(os.path.join(self.root, rel)) as it:
-                entries = []
-                for entry in it:
-                    self._spend()
-                    try:
-                        entries.append((entry.name, entry.is_dir(follow_symlinks=False)))
-                    except OSError:
-                        continue
-        except OSError:
+            entries = fs.scandir_kinds(os.path.join(self.root, rel))
+        except (OSError, ValueError):
             return []
+        for _ in entries:
+            self._spend()
         return sorted(entries)
 
     def kind(self, rel: str) -> str | None:
@@ -995,7 +991,7 @@ class _FalCollector:
         shared: SharedUploads | None = None,
         verdicts: dict[str, bool] | None = None,
     ):
-        self.ctx = os.path.realpath(context_dir)
+        self.ctx = fs.realpath(context_dir)
         self.context_name = context_name
         self.patterns = list(patterns)
         self.max_files = max_files
@@ -1035,10 +1031,10 @@ class _FalCollector:
 
     def _resolve(self, path: str) -> str | None:
         try:
-            absolute = os.path.realpath(path, strict=True)
+            absolute = fs.realpath(path, strict=True)
         except (FileNotFoundError, NotADirectoryError):
             # Path.resolve() tolerates both: fal then finds nothing there
-            return os.path.realpath(path)
+            return fs.realpath(path)
         except OSError as exc:
             self.errors.append(f"{path}: {exc.strerror or exc} (a symlink loop?)")
             return None
@@ -1048,19 +1044,19 @@ class _FalCollector:
         """fal's ``_should_ignore_explicit_path``."""
         parts = PurePosixPath(os.path.relpath(lexical, self.ctx)).parts
         has_symlink = any(
-            os.path.islink(os.path.join(self.ctx, *parts[: k + 1])) for k in range(len(parts))
+            fs.islink(os.path.join(self.ctx, *parts[: k + 1])) for k in range(len(parts))
         )
         if has_symlink:
             if self._ignored(rel):
                 return True
-            return not os.path.isfile(lexical) and self._ignored(rel.rstrip("/") + "/")
-        return not os.path.isdir(lexical) and self._ignored(rel)
+            return not fs.isfile(lexical) and self._ignored(rel.rstrip("/") + "/")
+        return not fs.isdir(lexical) and self._ignored(rel)
 
     def _add(self, rel: str, absolute: str, size: int | None = None) -> bool:
         """Collect one file (fal's ``FileMetadata.from_path`` plus the final
         ``sync_files`` filter on the resolved path); ``size`` when known."""
         try:
-            if (size if size is not None else os.stat(absolute).st_size) > FAL_FILE_SIZE_LIMIT:
+            if (size if size is not None else fs.file_size(absolute)) > FAL_FILE_SIZE_LIMIT:
                 self.errors.append(f"{rel}: larger than 1 GiB (fal raises FileTooLargeError)")
                 return False
         except OSError:
@@ -1085,13 +1081,13 @@ class _FalCollector:
             return FalUploadedSource(
                 source, "error", (), self.errors[before], tuple(self.errors[before:])
             )
-        if os.path.isfile(absolute):
+        if fs.isfile(absolute):
             added = self._add(rel, absolute)
             if len(self.errors) > before:  # a file over 1 GiB
                 errors = tuple(self.errors[before:])
                 return FalUploadedSource(source, "error", (), errors[0], errors)
             return FalUploadedSource(source, "uploaded", (rel,) if added else ())
-        if os.path.isdir(absolute):
+        if fs.isdir(absolute):
             files = tuple(self._collect_dir(absolute, lexical_rel))
             return FalUploadedSource(
                 source, "uploaded", files, errors=tuple(self.errors[before:])
@@ -1138,7 +1134,7 @@ def _list_tree(root: str) -> list[tuple[str, str, str | None, int | None]]:
     (``os.walk`` without following links): ``(path, path relative to root,
     resolved path or None when fal skips it, size when known)``."""
     out: list[tuple[str, str, str | None, int | None]] = []
-    for current, _dirs, filenames in os.walk(root, followlinks=False):
+    for current, _dirs, filenames in fs.walk(root, followlinks=False):
         here = os.path.relpath(current, root)
         real_current = None
         for filename in filenames:
@@ -1147,7 +1143,7 @@ def _list_tree(root: str) -> list[tuple[str, str, str | None, int | None]]:
             absolute: str | None = None
             size = None
             try:
-                found = os.lstat(file_path)
+                found = fs.lstat(file_path)
             except OSError:
                 found = None
             if found is None:
@@ -1156,7 +1152,7 @@ def _list_tree(root: str) -> list[tuple[str, str, str | None, int | None]]:
                 if real_current is None:
                     real_current = real_path(current)
                 absolute, size = os.path.join(real_current, filename), found.st_size
-            elif stat.S_ISLNK(found.st_mode) and os.path.isfile(file_path):
+            elif stat.S_ISLNK(found.st_mode) and fs.isfile(file_path):
                 absolute = real_path(file_path)  # it is a file: realpath's strict mode adds nothing
             out.append((file_path, inner, absolute, size))
     return out

@@ -47,6 +47,7 @@ import os
 import re
 from pathlib import Path
 
+from fallint.loading import fs
 from fallint.util.records import dataclass
 from fallint.util.text import canonical_name
 
@@ -1794,9 +1795,9 @@ def local_path_target(text: str, base_dir: Path, known: dict | None = None) -> L
         return None
     try:
         candidate = os.path.join(base_dir, os.path.expanduser(path_part))
-        if not os.path.isdir(candidate):  # one stat: most elements are not paths
+        if not fs.isdir(candidate):  # one stat: most elements are not paths
             return None
-        directory = Path(candidate).resolve()
+        directory = fs.resolve(candidate)
     except (OSError, RuntimeError, ValueError):
         return None
     extras = tuple(
@@ -1814,8 +1815,9 @@ def _read_local_project(
         has, name, optional, error = _facts_of(data)
         return LocalPath(directory, extras_text, extras, pyproject, has, name, optional, error)
     try:
-        st = os.stat(pyproject)
-        stamp: tuple = (st.st_mtime_ns, st.st_size, st.st_ino)
+        st = fs.stat(pyproject)
+        # a new run records its reads anew (fs.generation): the memo serves one run
+        stamp: tuple = (st.st_mtime_ns, st.st_size, st.st_ino, fs.generation())
     except OSError:
         stamp = ()
     has, name, optional, error = _project_facts(str(pyproject), stamp)

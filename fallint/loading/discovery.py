@@ -19,6 +19,8 @@ import errno
 import stat
 from pathlib import Path
 
+from fallint.loading import fs
+
 SKIP_DIRS = {
     "node_modules",
     "__pycache__",
@@ -58,7 +60,7 @@ def _skip_dir(name: str, path: str, templates: list[str] | None = None) -> bool:
         if templates is not None:
             templates.append(path)
         return True
-    return os.path.isfile(os.path.join(path, "pyvenv.cfg"))
+    return fs.isfile(os.path.join(path, "pyvenv.cfg"))
 
 
 def walk_pyprojects(root: Path, templates: list[str] | None = None) -> list[Path]:
@@ -66,7 +68,7 @@ def walk_pyprojects(root: Path, templates: list[str] | None = None) -> list[Path
     appended to ``templates`` when given."""
     found: list[Path] = []
     errors: list[OSError] = []
-    for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append, followlinks=False):
+    for dirpath, dirnames, filenames in fs.walk(root, onerror=errors.append, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not _skip_dir(d, os.path.join(dirpath, d), templates))
         if "pyproject.toml" in filenames:
             found.append(Path(dirpath) / "pyproject.toml")
@@ -81,9 +83,9 @@ def enclosing_pyprojects(path: Path) -> list[Path]:
     d = path.parent
     while True:
         cand = d / "pyproject.toml"
-        if cand.is_file():
+        if fs.isfile(cand):
             out.append(cand)
-        if (d / ".git").exists() or d.parent == d:
+        if fs.exists(d / ".git") or d.parent == d:
             break
         d = d.parent
     return out
@@ -108,9 +110,9 @@ def resolve_targets(
             p = cwd / p
         p = Path(os.path.normpath(p))
         try:
-            st = p.stat()
+            st = fs.stat(p)
         except FileNotFoundError:
-            if p.is_symlink():
+            if fs.islink(p):
                 raise UsageError(f"{raw}: broken symbolic link") from None
             raise UsageError(f"{raw}: no such file or directory") from None
         except OSError as exc:

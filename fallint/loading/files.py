@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from fallint.loading import fs
 from fallint.util.records import dataclass
 
 MAX_BYTES = 10 * 1024 * 1024  # 10 MiB: larger files are refused, not read
@@ -116,31 +117,57 @@ def read_text(path: Path, max_bytes: int = MAX_BYTES) -> TextFile:
     :func:`open_regular`), and never more than ``max_bytes`` of it."""
     try:
         fh = open_regular(path)
-    except FileNotFoundError:
-        return TextFile(path, error="missing", message="file does not exist")
-    except NotRegular as exc:
-        if exc.kind == "directory":
+    except (OSError, ValueError) as exc:
+        fs.note_read(path, None, error=open_error(exc))
+        if isinstance(exc, FileNotFoundError):
+            return TextFile(path, error="missing", message="file does not exist")
+        if isinstance(exc, NotRegular):
+            if exc.kind == "directory":
+                return TextFile(path, error="directory", message="is a directory, not a file")
+            return TextFile(path, error="unreadable", message="is not a regular file")
+        if isinstance(exc, IsADirectoryError):
             return TextFile(path, error="directory", message="is a directory, not a file")
-        return TextFile(path, error="unreadable", message="is not a regular file")
-    except IsADirectoryError:
-        return TextFile(path, error="directory", message="is a directory, not a file")
-    except OSError as exc:
+        if isinstance(exc, ValueError):
+            raise
         return TextFile(path, error="unreadable", message=_os_message(exc))
     try:
         with fh:
-            size = os.fstat(fh.fileno()).st_size
+            st = os.fstat(fh.fileno())
+            size = st.st_size
             if size > max_bytes:
+                fs.note_read(path, st)
                 return TextFile(
                     path,
                     error="too-large",
                     message=f"is {size:,} bytes; files over {max_bytes:,} bytes are not read",
                 )
             data = read_bounded(fh, max_bytes)
+            fs.note_read(path, st, data)
     except OSError as exc:
+        fs.spoil(f"{path} could not be read")
         return TextFile(path, error="unreadable", message=_os_message(exc))
     if data is None:
         return TextFile(path, error="too-large", message=f"is larger than {max_bytes:,} bytes")
     return decode(path, data)
+
+
+def open_error(exc: BaseException) -> Any:
+    """What :func:`open_regular` failing with ``exc`` says about the file (for
+    :func:`fallint.loading.fs.note_read`)."""
+    if isinstance(exc, NotRegular):
+        return exc.kind
+    return getattr(exc, "errno", None) or type(exc).__name__
+
+
+def read_error(path: Any) -> Any:
+    """Why ``path`` cannot be opened for reading now (as recorded by
+    :func:`read_text`), or None when it can."""
+    try:
+        handle = open_regular(path)
+    except (OSError, ValueError) as exc:
+        return open_error(exc)
+    handle.close()
+    return None
 
 
 def decode(path: Path, data: bytes) -> TextFile:
@@ -248,7 +275,7 @@ class FileCache:
         names = self._listings.get(key)
         if names is None:
             try:
-                names = os.listdir(key)
+                names = fs.listdir(key)
             except (OSError, ValueError):
                 names = []
             self._listings[key] = names
@@ -257,22 +284,12 @@ class FileCache:
 
 def is_file(path: Path | str | None) -> bool:
     """``path`` is a regular file; False for None and on any OS error (loops, permissions)."""
-    if path is None:
-        return False
-    try:
-        return Path(path).is_file()
-    except OSError:
-        return False
+    return fs.isfile(path)
 
 
 def is_dir(path: Path | str | None) -> bool:
     """``path`` is a directory; False for None and on any OS error."""
-    if path is None:
-        return False
-    try:
-        return Path(path).is_dir()
-    except OSError:
-        return False
+    return fs.isdir(path)
 
 
 #: directory -> its real path, path -> its real path, for :func:`real_path`
@@ -300,15 +317,15 @@ def real_path(path: Path | str) -> str:
         # the number of components (a million-component ``ref``) to say so
         return os.path.normpath(os.path.abspath(text))
     if ".." in text:
-        return os.path.realpath(text)
+        return fs.realpath(text)
     head, tail = os.path.split(os.path.abspath(text))
     if not tail:
-        return os.path.realpath(text)
+        return fs.realpath(text)
     directory = _REAL_DIRECTORIES.get(head)
     if directory is None:
-        directory = _REAL_DIRECTORIES[head] = os.path.realpath(head)
+        directory = _REAL_DIRECTORIES[head] = fs.realpath(head)
     candidate = os.path.join(directory, tail)
-    real = _REAL_PATHS[text] = os.path.realpath(candidate) if os.path.islink(candidate) else candidate
+    real = _REAL_PATHS[text] = fs.realpath(candidate) if fs.islink(candidate) else candidate
     return real
 
 
@@ -324,8 +341,8 @@ def resolved(path: Path | str) -> Path:
     if len(os.fspath(path)) > MAX_PATH_CHARS:
         return Path(os.path.normpath(os.path.abspath(path)))
     try:
-        return Path(path).resolve()
-    except (OSError, RuntimeError):
+        return fs.resolve(path)
+    except (OSError, RuntimeError, ValueError):
         return Path(os.path.abspath(path))
 
 
@@ -338,11 +355,11 @@ def walk_python_files(root: str, limit: int = 20000) -> list[str]:
     directory), skipping hidden directories, virtual environments and caches;
     symlinked directories are not followed; at most about ``limit`` files."""
     found: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(root):
+    for dirpath, dirnames, filenames in fs.walk(root):
         dirnames[:] = sorted(
             d for d in dirnames
             if not d.startswith(".") and d not in SKIP_DIRS
-            and not os.path.exists(os.path.join(dirpath, d, "pyvenv.cfg"))
+            and not fs.exists(os.path.join(dirpath, d, "pyvenv.cfg"))
         )
         for filename in sorted(filenames):
             if filename.endswith(".py"):

@@ -33,6 +33,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from fallint.loading import fs
 from fallint.model.fal import DEFAULT_APP_FILES_IGNORE
 from fallint.util.records import dataclass
 from fallint.util.text import code
@@ -76,14 +77,14 @@ class AppFiles:
         if self.base is None:
             return "?"
         try:
-            rel = os.path.relpath(self.base, os.path.realpath(self.app.project.root))
+            rel = os.path.relpath(self.base, fs.realpath(self.app.project.root))
         except ValueError:
             return str(self.base)
         return "the pyproject directory" if rel == "." else code(Path(rel).as_posix() + "/")
 
     @cached_property
     def base_ok(self) -> bool:
-        return self.base is not None and self.base.is_dir()
+        return self.base is not None and fs.isdir(self.base)
 
     @cached_property
     def patterns(self) -> list:
@@ -119,10 +120,10 @@ def app_files_of(app: "App") -> AppFiles | None:
     context_dir = app.table.get("app_files_context_dir")
     if isinstance(context_dir, str) and context_dir:
         path = Path(context_dir)
-        base = Path(os.path.realpath(path if path.is_absolute() else root / path))
+        base = Path(fs.realpath(path if path.is_absolute() else root / path))
         return AppFiles(app, entries, base, "context_dir")
     if app.ref_file is not None and "python_entry_point" not in app.table:
-        target = Path(os.path.realpath(app.ref_file))
-        return AppFiles(app, entries, target if target.is_dir() else target.parent, "ref")
+        target = Path(fs.realpath(app.ref_file))
+        return AppFiles(app, entries, target if fs.isdir(target) else target.parent, "ref")
     return AppFiles(app, entries, None, "")
 

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fallint.diagnostics import Location, Related
+from fallint.loading import fs
 from fallint.model.copy_analysis import CopyAnalysis, Finding
 from fallint.model.ref_target import environment_owner
 from fallint.util.records import dataclass
@@ -137,8 +138,8 @@ class Build:
         if ref_file is None or "python_entry_point" in self.app.table:
             return None
         try:
-            target = os.path.realpath(ref_file)
-            rel = Path(os.path.relpath(target, os.path.realpath(self.context)))
+            target = fs.realpath(ref_file)
+            rel = Path(os.path.relpath(target, fs.realpath(self.context)))
         except (OSError, ValueError):
             return None
         if rel.is_absolute() or rel.parts[:1] == ("..",) or str(rel) == ".":

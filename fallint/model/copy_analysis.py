@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 from fallint.diagnostics import Location
+from fallint.loading import fs
 from fallint.util.records import dataclass
 from fallint.util.suggest import did_you_mean
 from fallint.util.text import code
@@ -282,8 +283,8 @@ class CopyAnalysis:
     def _symlink_target(self, rel: str) -> str | None:
         """The context-relative target of ``rel`` when a symlink changes where it
         resolves to (``None`` otherwise, or when it leaves the context)."""
-        root = os.path.realpath(self.ctx)
-        target = os.path.realpath(os.path.join(root, rel))
+        root = fs.realpath(self.ctx)
+        target = fs.realpath(os.path.join(root, rel))
         if target == os.path.normpath(os.path.join(root, rel)):
             return None
         inner = os.path.relpath(target, root)

@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Iterator
 import tomli
 
 from fallint.diagnostics import Location
+from fallint.loading import fs
 from fallint.loading.files import resolved
 from fallint.model.build import string_offset_location
 from fallint.model.fal import FAL_FORMAT_ERROR
@@ -445,7 +446,7 @@ class EntryPoint:
         if rel == ".":
             return "./"
         try:
-            is_dir = Path(path).is_dir()
+            is_dir = fs.isdir(path)
         except OSError:
             is_dir = False
         return rel + "/" if is_dir and not rel.endswith("/") else rel

@@ -44,6 +44,7 @@ import re
 from pathlib import Path
 from typing import Any, Iterable
 
+from fallint.loading import fs
 from fallint.loading.files import is_dir, is_file, real_path
 from fallint.util.records import dataclass, field
 from fallint.util.text import canonical_name
@@ -187,7 +188,7 @@ class Layout:
         path = Path(path)
         if self._excluded(path):
             return False
-        if kind == "namespace" or (kind is None and path.is_dir()):
+        if kind == "namespace" or (kind is None and is_dir(path)):
             # a namespace package exists in the wheel when anything below it does
             for inc in self.included:
                 if _within(inc.path, path) or (inc.recursive and _within(path, inc.path)):
@@ -364,7 +365,7 @@ def _setuptools(root: Path, pyproject: dict) -> Layout:
     packages_cfg = config.get("packages")
     py_modules = _str_list(config.get("py-modules"))
     layout = Layout(root, "setuptools")
-    has_setup_py = (root / "setup.py").is_file() or (root / "setup.cfg").is_file()
+    has_setup_py = is_file(root / "setup.py") or is_file(root / "setup.cfg")
 
     if isinstance(packages_cfg, list):
         packages = [p for p in packages_cfg if isinstance(p, str)]
@@ -452,7 +453,7 @@ def _find_packages(
             full = directory / name
             if not is_dir(full) or "." in name:
                 continue
-            if os.path.islink(full):
+            if fs.islink(full):
                 real = _real(full)
                 if real in seen:
                     continue
@@ -750,14 +751,14 @@ def _listdir(path: Path) -> list[str]:
     if _BOUNDARY is not None and not _real_within(path, _BOUNDARY):
         return []  # outside the project (package-dir = {"" = "/"}): never listed
     try:
-        return sorted(os.listdir(path))
+        return sorted(fs.listdir(path))
     except (OSError, ValueError):  # ValueError: a NUL in a configured path
         return []
 
 
 def _walk_files(path: Path) -> Iterable[Path]:
     visited = 0
-    for directory, dirs, files in os.walk(path):
+    for directory, dirs, files in fs.walk(path):
         dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_DIRS)
         for name in sorted(files):
             yield Path(directory) / name
@@ -771,7 +772,7 @@ def _glob(base: Path, pattern: str) -> list[Path]:
     if not pattern or os.path.isabs(pattern) or pattern.startswith(".."):
         return []
     try:
-        return sorted(p for p in base.glob(pattern.rstrip("/")) if p.name not in _SKIPPED_DIRS)
+        return [p for p in fs.glob(base, pattern.rstrip("/")) if p.name not in _SKIPPED_DIRS]
     except (OSError, ValueError, NotImplementedError):
         return []
 

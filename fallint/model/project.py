@@ -19,6 +19,7 @@ from typing import Any
 import tomli
 
 from fallint.formats.toml import TomlIndex
+from fallint.loading import fs
 from fallint.loading.config import Config, parse_config
 from fallint.loading.files import (
     MAX_PATH_CHARS,
@@ -307,7 +308,7 @@ class Project:
         did not load cleanly: then it is read again, and its error reported)."""
         if self.load_errors or not isinstance(self.data, dict):
             return {}
-        return {os.path.realpath(self.pyproject_path): self.data}
+        return {fs.realpath(self.pyproject_path): self.data}
 
     @cached_property
     def fal_releases(self):

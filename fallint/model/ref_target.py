@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fallint.diagnostics import Location
+from fallint.loading import fs
 from fallint.loading.files import MAX_PATH_CHARS, real_path
 from fallint.model.fal import split_ref
 from fallint.util.records import dataclass
@@ -130,7 +131,7 @@ def _resolve(project: "Project", sources: "SourceProject", ref: str) -> RefTarge
         target.problem, target.problem_help = _malformed_path(project, file_part, name)
         return target
     target.path = path
-    if os.path.lexists(path) and not project.contains(path):
+    if fs.lexists(path) and not project.contains(path):
         # a file outside the project (or reached through a symlink leading out)
         # is never read: its lines would be quoted in the output (FAL102)
         from fallint.model.sources import FileResult
@@ -150,9 +151,9 @@ def _resolve(project: "Project", sources: "SourceProject", ref: str) -> RefTarge
 def path_kind(path: Path) -> str | None:
     """``"file"``, ``"dir"``, ``"other"`` or None (missing); never raises."""
     try:
-        mode = os.stat(path).st_mode
+        mode = fs.stat(path).st_mode
     except (FileNotFoundError, NotADirectoryError):
-        return "other" if os.path.lexists(path) else None  # a dangling link is something
+        return "other" if fs.lexists(path) else None  # a dangling link is something
     except (OSError, ValueError):
         return "other"  # a loop, no permission, a NUL in the name
     if stat.S_ISREG(mode):

@@ -45,7 +45,6 @@ import codecs
 import gc
 import os
 import re
-import stat
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -63,12 +62,15 @@ from fallint.formats.python import (
     index_source,
     winner,
 )
+from fallint.loading import fs
 from fallint.loading.files import (
     FileCache,
     TextFile,
+    open_error,
     decode,
     is_dir,
     is_file,
+    open_regular,
     read_bounded,
     read_text,
     real_path,
@@ -196,12 +198,19 @@ def read_source(path: Path) -> bytes | None:
     """The bytes of ``path`` when it is a readable regular file of at most
     ``MAX_SOURCE_BYTES``, else None (:func:`load_file` then says what is wrong)."""
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            return None
-        with open(path, "rb") as handle:
-            return read_bounded(handle, MAX_SOURCE_BYTES)
-    except (OSError, ValueError):
+        handle = open_regular(path)
+    except (OSError, ValueError) as exc:
+        fs.note_read(path, None, error=open_error(exc))
         return None
+    try:
+        with handle:
+            st = os.fstat(handle.fileno())
+            data = read_bounded(handle, MAX_SOURCE_BYTES)
+    except (OSError, ValueError):
+        fs.spoil(f"{path} could not be read")
+        return None
+    fs.note_read(path, st, data)
+    return data
 
 
 def load_bytes(path: Path, data: bytes) -> FileResult:
@@ -239,10 +248,14 @@ def _load_text(loaded: TextFile, raw: Callable[[], bytes | None]) -> FileResult:
 
 def _read_raw(path: Path) -> bytes | None:
     try:
-        with open(path, "rb") as handle:
-            return handle.read(MAX_SOURCE_BYTES + 1)
-    except OSError:
+        with open_regular(path) as handle:
+            st = os.fstat(handle.fileno())
+            data = handle.read(MAX_SOURCE_BYTES + 1)
+    except (OSError, ValueError):
+        fs.spoil(f"{path} could not be read")
         return None
+    fs.note_read(path, st, data)
+    return data
 
 
 def _decode_with_cookie(data: bytes | None) -> str | None:
@@ -369,8 +382,8 @@ def _job_bytes(jobs: Iterable[_Job]) -> int:
             total += len(job.data)
         else:
             try:
-                total += os.stat(job.path).st_size
-            except OSError:
+                total += fs.file_size(job.path)
+            except (OSError, ValueError):
                 pass
     return total
 
@@ -380,6 +393,9 @@ def _parse_in_workers(jobs: list[_Job], loader: Callable, cache: Any, workers: i
     the jobs left to the caller (all of them when ``workers`` is 1, the rest
     when the pool breaks or cannot take the loader)."""
     results: list[FileResult | None] = []
+    if workers > 1 and any(job.data is None for job in jobs):
+        # a worker reading a file itself: the run's record of what it read is incomplete
+        fs.spoil("worker processes read files")
     if workers > 1 and _picklable((loader, cache)):
         try:
             executor = _executor(workers)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from fallint.loading import fs
 from fallint.model.entry_point import EntryPoint, dotted_ok
 from fallint.rules.entry_point._base import EntryPointRule
 from fallint.rules.entry_point._common import PYPROJECT, SRC
@@ -36,7 +37,7 @@ def _module_for_path(ep: EntryPoint, path_text: str) -> str:
     """The import name of a file path written where a module name belongs."""
     path = ep.app.resolve_path(path_text.replace("\\", "/"))
     try:
-        exists = path.exists()
+        exists = fs.exists(path)
     except (OSError, ValueError):
         exists = False
     if exists:

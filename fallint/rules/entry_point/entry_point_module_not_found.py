@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 from typing import Iterator
 
+from fallint.loading import fs
 from fallint.model.entry_point import EntryPoint
 from fallint.rules._fixes import app_of, one_close, replace_string
 from fallint.rules.entry_point._base import EntryPointRule
@@ -45,7 +46,7 @@ def _module_candidates(ep: EntryPoint) -> list[str]:
     names: set[str] = set()
     for directory, entry in _looked_in_entries(ep):
         stem = entry[:-3] if entry.endswith(".py") else entry
-        if stem.isidentifier() and stem != "__init__" and (entry.endswith(".py") or (directory / entry).is_dir()):
+        if stem.isidentifier() and stem != "__init__" and (entry.endswith(".py") or fs.isdir(directory / entry)):
             names.add(stem)
     return sorted(".".join(p for p in (head, n, *tail) if p) for n in names)
 

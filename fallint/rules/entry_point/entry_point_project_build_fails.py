@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fallint.loading import fs
 from fallint.model.entry_point import EntryPoint
 from fallint.rules.entry_point._base import EntryPointRule
 from fallint.rules.entry_point._common import (
@@ -22,7 +23,7 @@ def _build_fix(ep: EntryPoint) -> str:
     if backend == "hatch":
         location = ep.layout.find_module(top)
         path = location.path.parent if location.kind == "package" else location.path
-        if path is None and (ep.project.root / "src" / top).is_dir():
+        if path is None and fs.isdir(ep.project.root / "src" / top):
             path = ep.project.root / "src" / top
         target = ep.display(path).rstrip("/") if path is not None else top
         return f'list the packages to ship: `[tool.hatch.build.targets.wheel]` `packages = ["{target}"]`'

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
+from fallint.loading import fs
 from fallint.loading.files import is_dir
 from fallint.rules.registry import WARNING, Example, Rule, register
 from fallint.util.suggest import did_you_mean
@@ -57,7 +58,7 @@ class AppFilesContextDirInvalid(Rule):
             return
         value = app.table["app_files_context_dir"]
         assert files.base is not None
-        if files.base.exists():
+        if fs.exists(files.base):
             message = f"app_files_context_dir {code(value)} is a file, not a directory"
             help = "point it at the directory that holds the app files"
         else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
+from fallint.loading import fs
 from fallint.rules.registry import WARNING, Example, Rule, register
 from fallint.util.suggest import did_you_mean
 from fallint.util.text import code
@@ -100,7 +101,7 @@ class AppFilesNotUploaded(Rule):
 
 def _missing_help(files: AppFiles, entry: str) -> str:
     root = files.app.project.root
-    if files.origin == "ref" and files.base is not None and (root / entry).exists():
+    if files.origin == "ref" and files.base is not None and fs.exists(root / entry):
         return (
             f"{code(entry)} exists in the pyproject directory, but app_files are relative to "
             f"the directory of the ref file; add `app_files_context_dir = \".\"`"

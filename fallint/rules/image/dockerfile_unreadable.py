@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator
 
+from fallint.loading import fs
 from fallint.diagnostics import Diagnostic
 from fallint.loading.files import is_file
 from fallint.model.build import Build
@@ -89,7 +90,7 @@ class DockerfileUnreadable(BuildRule):
             inner = build.path / "Dockerfile"
             help = (
                 f"did you mean {code(build.value.rstrip('/') + '/Dockerfile')}?"
-                if inner.is_file()
+                if fs.isfile(inner)
                 else "point image.dockerfile at the Dockerfile inside it"
             )
             return f"image.dockerfile {shown} is a directory, not a Dockerfile", help

@@ -8,6 +8,7 @@ import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fallint.loading import fs
 from fallint.diagnostics import Location, Related
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -45,9 +46,9 @@ def files_defining(project: "Project", name: str, exclude: Path | None = None) -
         if exclude is not None and os.path.abspath(path) == os.path.abspath(exclude):
             continue
         try:
-            if path.stat().st_size > _MAX_GREP_BYTES:
+            if fs.file_size(path) > _MAX_GREP_BYTES:
                 continue
-        except OSError:
+        except (OSError, ValueError):
             continue
         text = project.read(path).text
         if text and pattern.search(text):

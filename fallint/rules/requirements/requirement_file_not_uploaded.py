@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from fallint.loading import fs
 from fallint.loading.files import resolved
 from fallint.rules.registry import ERROR, Example, register
 from fallint.util.text import code
@@ -154,7 +155,7 @@ class RequirementFileNotUploaded(RequirementsRule):
             help = "publish it to an index or a URL (`name @ https://...`), or install its project directory"
         else:
             base = code(reqs.display(reqs.base_dir))
-            if not reqs.base_dir.is_dir():
+            if not fs.isdir(reqs.base_dir):
                 base = f"`requirements_context_dir` {base}, which does not exist"
             message = (f"{code(path)} does not exist (relative to {base}): fal passes it to uv "
                        "unchanged, and uv fails to find it on the build machine")
@@ -170,9 +171,9 @@ def _exists(base: Path, path: str) -> str | None:
     """``"a file"``/``"a directory"`` when ``path`` exists relative to ``base``."""
     try:
         target = resolved(base / path)  # like fal: `..` is resolved first
-        if target.is_dir():
+        if fs.isdir(target):
             return "a directory"
-        if target.exists():
+        if fs.exists(target):
             return "a file"
     except (OSError, ValueError):
         pass

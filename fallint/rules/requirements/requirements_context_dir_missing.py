@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from fallint.loading import fs
 from fallint.loading.files import FileCache, is_dir, resolved
 from fallint.model.requirement_layers import (
     KEY,
@@ -58,9 +59,9 @@ class RequirementsContextDirMissing(Rule):
         if toml_requirements_use(app) is None:
             return
         path = context_dir(app)
-        if path.is_dir():
+        if fs.isdir(path):
             return
-        what = "is a file" if path.exists() else "does not exist"
+        what = "is a file" if fs.exists(path) else "does not exist"
         hint = _similar_directory(app.project.files, path, app.project.root)
         yield self.at(
             app,

@@ -1,0 +1,447 @@
+"""Every question fallint asks the file system, in one place.
+
+The loading layer, the model and the rules ask the file system through the
+functions here (an architecture test keeps it so): ``stat``, ``isfile``,
+``listdir``, ``walk``, ``realpath``... and the reads of
+:mod:`fallint.loading.files`.  Each behaves like its ``os`` namesake.
+
+While a :class:`Recorder` is active (:func:`recording`), every question and
+its answer are written down: what kind of file a path names (and a regular
+file's size), the names in a directory, where a path resolves to, which
+file was read and its identity (size, modification and change times,
+inode).  Those answers are everything a run learnt from outside fallint, so
+when the same questions get the same answers again, the run's result is the
+same (:mod:`fallint.loading.runcache` replays it).  A question asked twice
+in one run with two different answers (a file changed under the run) makes
+the record unusable, as does a file read by a worker process.
+
+A read file is judged by its identity, as git's index and ruff's cache do;
+one modified within :data:`RACY_NS` of the run that read it (its timestamp
+cannot tell two writes apart) is also judged by a digest of its bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import stat as _stat
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+try:  # the built-in module: hashlib would load OpenSSL too (~2 ms) for blake2b alone
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - an interpreter without it
+    from hashlib import blake2b
+
+#: a file modified this close to (or after) the start of the run that read it
+#: is also compared by content: file-system timestamps are coarse (a kernel
+#: tick), so two writes in one tick can leave the same times and size
+RACY_NS = 2_000_000_000
+
+
+class Recorder:
+    """The questions one run asked, and their answers."""
+
+    def __init__(self, started_ns: int) -> None:
+        self.started_ns = started_ns
+        self.answers: dict[tuple[str, str], Any] = {}
+        #: why the record cannot be reused (None: it can)
+        self.spoiled: str | None = None
+
+    def note(self, kind: str, path: str, answer: Any) -> None:
+        key = (kind, path)
+        known = self.answers.get(key, _MISSING)
+        if known is _MISSING:
+            self.answers[key] = answer
+        elif known != answer and self.spoiled is None:
+            self.spoiled = f"{path} changed during the run"
+
+    def spoil(self, why: str) -> None:
+        if self.spoiled is None:
+            self.spoiled = why
+
+
+_MISSING = object()
+#: the active recorder (one per process: the CLI's run)
+_ACTIVE: list[Recorder] = []
+
+
+#: how many recordings were started (memos of file contents key on it, so
+#: that each recorded run reads the files itself)
+_GENERATION = [0]
+
+
+def generation() -> int:
+    return _GENERATION[0]
+
+
+@contextmanager
+def recording(started_ns: int) -> Iterator[Recorder]:
+    """Record the questions asked inside the ``with`` block."""
+    _GENERATION[0] += 1
+    recorder = Recorder(started_ns)
+    _ACTIVE.append(recorder)
+    try:
+        yield recorder
+    finally:
+        _ACTIVE.remove(recorder)
+
+
+def active() -> Recorder | None:
+    return _ACTIVE[-1] if _ACTIVE else None
+
+
+def spoil(why: str) -> None:
+    """The running record cannot be reused (see :class:`Recorder`)."""
+    if _ACTIVE:
+        _ACTIVE[-1].spoil(why)
+
+
+def _errno(exc: BaseException) -> tuple:
+    return ("err", getattr(exc, "errno", None) or type(exc).__name__)
+
+
+# -- stat and what it answers ------------------------------------------------------
+
+
+def _stat_answer(path: str, follow: bool) -> tuple:
+    """What a stat tells the analysis: the file type, and a regular file's size."""
+    try:
+        st = os.stat(path) if follow else os.lstat(path)
+    except (OSError, ValueError) as exc:
+        return _errno(exc)
+    kind = _stat.S_IFMT(st.st_mode)
+    return (kind, st.st_size) if kind == _stat.S_IFREG else (kind,)
+
+
+def stat(path: Any) -> os.stat_result:
+    """``os.stat``."""
+    text = os.fspath(path)
+    if not _ACTIVE:
+        return os.stat(text)
+    try:
+        st = os.stat(text)
+    except (OSError, ValueError) as exc:
+        _ACTIVE[-1].note("stat", text, _errno(exc))
+        raise
+    _ACTIVE[-1].note("stat", text, _answer_of(st))
+    return st
+
+
+def lstat(path: Any) -> os.stat_result:
+    """``os.lstat``."""
+    text = os.fspath(path)
+    if not _ACTIVE:
+        return os.lstat(text)
+    try:
+        st = os.lstat(text)
+    except (OSError, ValueError) as exc:
+        _ACTIVE[-1].note("lstat", text, _errno(exc))
+        raise
+    _ACTIVE[-1].note("lstat", text, _answer_of(st))
+    return st
+
+
+def _answer_of(st: os.stat_result) -> tuple:
+    kind = _stat.S_IFMT(st.st_mode)
+    return (kind, st.st_size) if kind == _stat.S_IFREG else (kind,)
+
+
+def _kind(path: Any, follow: bool) -> int | None:
+    """The file type (``stat.S_IFMT``) of ``path``, or None on any error."""
+    try:
+        text = os.fspath(path)
+    except TypeError:
+        return None
+    answer = _stat_answer(text, follow)
+    if _ACTIVE:
+        _ACTIVE[-1].note("stat" if follow else "lstat", text, answer)
+    return None if answer[0] == "err" else answer[0]
+
+
+def isfile(path: Any) -> bool:
+    """``os.path.isfile``: a regular file (links followed); False on any error."""
+    return path is not None and _kind(path, True) == _stat.S_IFREG
+
+
+def isdir(path: Any) -> bool:
+    """``os.path.isdir``; False on any error."""
+    return path is not None and _kind(path, True) == _stat.S_IFDIR
+
+
+def exists(path: Any) -> bool:
+    """``os.path.exists`` (links followed)."""
+    return path is not None and _kind(path, True) is not None
+
+
+def lexists(path: Any) -> bool:
+    """``os.path.lexists`` (a dangling link exists)."""
+    return path is not None and _kind(path, False) is not None
+
+
+def islink(path: Any) -> bool:
+    """``os.path.islink``."""
+    return path is not None and _kind(path, False) == _stat.S_IFLNK
+
+
+def file_size(path: Any) -> int:
+    """The size of ``path`` (links followed); OSError as ``os.stat``."""
+    return stat(path).st_size
+
+
+# -- directories ---------------------------------------------------------------
+
+
+def listdir(path: Any) -> list[str]:
+    """``os.listdir`` (OSError as it raises it)."""
+    text = os.fspath(path)
+    if not _ACTIVE:
+        return os.listdir(text)
+    try:
+        names = os.listdir(text)
+    except (OSError, ValueError) as exc:
+        _ACTIVE[-1].note("list", text, _errno(exc))
+        raise
+    _ACTIVE[-1].note("list", text, tuple(names))
+    return names
+
+
+def _scan(path: str) -> tuple:
+    """One level of ``os.walk``: (directory names, other names, names of the
+    directories that are symbolic links), in the order the OS lists them."""
+    dirs, others, links = [], [], []
+    with os.scandir(path) as entries:
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                dirs.append(entry.name)
+                try:
+                    if entry.is_symlink():
+                        links.append(entry.name)
+                except OSError:
+                    pass
+            else:
+                others.append(entry.name)
+    return tuple(dirs), tuple(others), tuple(links)
+
+
+def _scan_answer(path: str) -> tuple:
+    try:
+        return _scan(path)
+    except (OSError, ValueError) as exc:
+        return _errno(exc)
+
+
+def walk(top: Any, followlinks: bool = False,
+         onerror: Callable[[OSError], Any] | None = None) -> Iterator[tuple[str, list[str], list[str]]]:
+    """``os.walk(top)``, top-down: the caller may prune the directory names
+    it is given, and symbolic links to directories are listed but not
+    entered unless ``followlinks``."""
+    stack = [os.fspath(top)]
+    while stack:
+        current = stack.pop()
+        try:
+            dirs, others, links = _scan(current)
+        except (OSError, ValueError) as exc:
+            if _ACTIVE:
+                _ACTIVE[-1].note("walk", current, _errno(exc))
+            if onerror is not None and isinstance(exc, OSError):
+                onerror(exc)
+            continue
+        if _ACTIVE:
+            _ACTIVE[-1].note("walk", current, (dirs, others, links))
+        names = list(dirs)
+        yield current, names, list(others)
+        skip = () if followlinks else links
+        for name in reversed(names):
+            if name not in skip:
+                stack.append(os.path.join(current, name))
+
+
+def _kinds(path: str) -> list[tuple[str, bool]]:
+    out = []
+    with os.scandir(path) as entries:
+        for entry in entries:
+            try:
+                out.append((entry.name, entry.is_dir(follow_symlinks=False)))
+            except OSError:
+                continue
+    return out
+
+
+def scandir_kinds(path: Any) -> list[tuple[str, bool]]:
+    """The names in directory ``path`` and whether each is a directory
+    (links not followed), in the order the OS lists them; OSError when it
+    cannot be listed."""
+    text = os.fspath(path)
+    try:
+        out = _kinds(text)
+    except (OSError, ValueError) as exc:
+        if _ACTIVE:
+            _ACTIVE[-1].note("kinds", text, _errno(exc))
+        raise
+    if _ACTIVE:
+        _ACTIVE[-1].note("kinds", text, tuple(out))
+    return out
+
+
+def _kinds_answer(path: str) -> Any:
+    try:
+        return tuple(_kinds(path))
+    except (OSError, ValueError) as exc:
+        return _errno(exc)
+
+
+def glob(base: Any, pattern: str) -> list[Path]:
+    """``Path(base).glob(pattern)``, sorted (errors as ``Path.glob`` raises them)."""
+    key = f"{os.fspath(base)}\x00{pattern}"
+    try:
+        found = sorted(Path(base).glob(pattern))
+    except (OSError, ValueError, NotImplementedError) as exc:
+        if _ACTIVE:
+            _ACTIVE[-1].note("glob", key, _errno(exc))
+        raise
+    if _ACTIVE:
+        _ACTIVE[-1].note("glob", key, tuple(str(p) for p in found))
+    return found
+
+
+def _glob_answer(key: str) -> Any:
+    base, _, pattern = key.partition("\x00")
+    try:
+        return tuple(str(p) for p in sorted(Path(base).glob(pattern)))
+    except (OSError, ValueError, NotImplementedError) as exc:
+        return _errno(exc)
+
+
+# -- links -----------------------------------------------------------------------
+
+
+def realpath(path: Any, strict: bool = False) -> str:
+    """``os.path.realpath``."""
+    text = os.fspath(path)
+    kind = "realS" if strict else "real"
+    if not _ACTIVE:
+        return os.path.realpath(text, strict=strict)
+    try:
+        answer = os.path.realpath(text, strict=strict)
+    except (OSError, ValueError) as exc:
+        _ACTIVE[-1].note(kind, text, _errno(exc))
+        raise
+    _ACTIVE[-1].note(kind, text, answer)
+    return answer
+
+
+def resolve(path: Any) -> Path:
+    """``Path(path).resolve()`` (not strict)."""
+    return Path(realpath(path))
+
+
+def readlink(path: Any) -> str:
+    """``os.readlink``."""
+    text = os.fspath(path)
+    if not _ACTIVE:
+        return os.readlink(text)
+    try:
+        answer = os.readlink(text)
+    except (OSError, ValueError) as exc:
+        _ACTIVE[-1].note("link", text, _errno(exc))
+        raise
+    _ACTIVE[-1].note("link", text, answer)
+    return answer
+
+
+# -- reads -----------------------------------------------------------------------
+
+
+def note_read(path: Any, st: os.stat_result | None, data: bytes | None = None,
+              error: Any = None) -> None:
+    """Record that ``path`` was read: ``st`` is the open file's ``fstat``
+    and ``data`` what was read (or ``error``, when it could not be opened)."""
+    if not _ACTIVE:
+        return
+    recorder = _ACTIVE[-1]
+    text = os.path.abspath(os.fspath(path))
+    if st is None:
+        recorder.note("read", text, ("err", error))
+        return
+    digest = None
+    if st.st_mtime_ns >= recorder.started_ns - RACY_NS or st.st_ctime_ns >= recorder.started_ns - RACY_NS:
+        if data is None:
+            recorder.spoil(f"{text} was modified just now")
+            return
+        digest = blake2b(data, digest_size=16).hexdigest()
+    recorder.note("read", text, ("ok", _identity(st), digest))
+
+
+def _identity(st: os.stat_result) -> tuple:
+    return (_stat.S_IFMT(st.st_mode), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+
+
+def _read_unchanged(path: str, answer: tuple, limit: int) -> bool:
+    """Does ``path`` still give the read ``answer`` recorded?"""
+    if answer[0] == "err":
+        from fallint.loading.files import read_error
+
+        return read_error(path) == answer[1]
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return False
+    if _identity(st) != answer[1]:
+        return False
+    digest = answer[2]
+    if digest is None:
+        return True
+    if st.st_size > limit:
+        return False
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError:
+        return False
+    return blake2b(data, digest_size=16).hexdigest() == digest
+
+
+def unchanged(questions: list, limit: int = 64 * 1024 * 1024) -> str | None:
+    """Ask the recorded ``questions`` (``[kind, path, answer]``) again: None
+    when every answer is the same, else the first path whose answer changed."""
+    for kind, path, answer in questions:
+        if kind == "read":
+            same = _read_unchanged(path, answer, limit)
+        elif kind == "stat" or kind == "lstat":
+            same = _stat_answer(path, kind == "stat") == answer
+        elif kind == "list":
+            try:
+                same = tuple(os.listdir(path)) == answer
+            except (OSError, ValueError) as exc:
+                same = _errno(exc) == answer
+        elif kind == "walk":
+            same = _scan_answer(path) == answer
+        elif kind == "kinds":
+            same = _kinds_answer(path) == answer
+        elif kind == "glob":
+            same = _glob_answer(path) == answer
+        elif kind == "real" or kind == "realS":
+            try:
+                same = os.path.realpath(path, strict=kind == "realS") == answer
+            except (OSError, ValueError) as exc:
+                same = _errno(exc) == answer
+        elif kind == "link":
+            try:
+                same = os.readlink(path) == answer
+            except (OSError, ValueError) as exc:
+                same = _errno(exc) == answer
+        else:
+            same = False
+        if not same:
+            return path
+    return None
+
+
+def questions(recorder: Recorder) -> list:
+    """The recorder's questions as plain data (for :mod:`marshal`)."""
+    return [[kind, path, answer] for (kind, path), answer in recorder.answers.items()]
