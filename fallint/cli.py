@@ -208,6 +208,43 @@ def _flatten(lists: list[list[str]] | None) -> list[str] | None:
 
 
 def _check(args, parser) -> int:
+    select, extend, ignore = _flatten(args.select), _flatten(args.extend_select), _flatten(args.ignore)
+    if args.output_format not in (None, *FORMATS):  # from FALLINT_OUTPUT_FORMAT: argparse checks only the command line
+        parser.exit(2, f"fallint: error: FALLINT_OUTPUT_FORMAT={args.output_format!r} is not a format ({', '.join(FORMATS)})\n")
+    if args.jobs is not None and args.jobs < 1:
+        parser.exit(2, "fallint: error: --jobs must be at least 1\n")
+    modes = [m for m, on in (("--fix-only", args.fix_only), ("--diff", args.diff),
+                             ("--add-ignore", args.add_ignore)) if on]
+    if len(modes) > 1:
+        parser.exit(2, f"fallint: error: {' and '.join(modes)} cannot be combined\n")
+    if args.add_ignore and args.fix:
+        parser.exit(2, "fallint: error: --add-ignore and --fix cannot be combined\n")
+    cwd = _working_directory()
+    if cwd is None:
+        return 2
+    # A CLI run is one short-lived batch: the objects it builds live until
+    # exit, so cyclic garbage collection only costs time (~0.25 s on 1,000 apps).
+    import gc
+
+    gc.disable()
+
+    # A run whose every file-system answer is unchanged is replayed (loading/runcache.py).
+    # What it replays passed the checks below when it was stored: they are pure
+    # functions of the command line, which is part of the key.
+    replayable = not (args.no_cache or args.show_settings or args.verbose or args.fix
+                      or args.diff or args.fix_only or args.add_ignore)
+    run_key = None
+    if replayable:
+        from fallint.loading import runcache
+
+        command = {"paths": args.paths, "select": select, "extend_select": extend, "ignore": ignore,
+                   "fail_on": args.fail_on, "apps": args.app, "fal_version": args.fal_version}
+        runs = runcache.runs_directory(args.cache_dir)
+        run_key = runcache.run_key(command, cwd)
+        stored = runcache.lookup(run_key, runs)
+        if stored is not None:
+            return _replay(args, stored, cwd)
+
     from fallint.engine.run import (
         Options,
         UsageError,
@@ -215,16 +252,13 @@ def _check(args, parser) -> int:
         exit_code,
         print_internal,
     )
-    from fallint.rules.registry import resolve_selector
 
-    select, extend, ignore = _flatten(args.select), _flatten(args.extend_select), _flatten(args.ignore)
-    for sel in (select or []) + (extend or []) + (ignore or []):
-        if resolve_selector(sel) is None:
-            parser.exit(2, f"fallint: error: `{sel}` names no rule (see `fallint rules`)\n")
-    if args.output_format not in (None, *FORMATS):  # from FALLINT_OUTPUT_FORMAT: argparse checks only the command line
-        parser.exit(2, f"fallint: error: FALLINT_OUTPUT_FORMAT={args.output_format!r} is not a format ({', '.join(FORMATS)})\n")
-    if args.jobs is not None and args.jobs < 1:
-        parser.exit(2, "fallint: error: --jobs must be at least 1\n")
+    if select or extend or ignore:
+        from fallint.rules.registry import resolve_selector
+
+        for sel in (select or []) + (extend or []) + (ignore or []):
+            if resolve_selector(sel) is None:
+                parser.exit(2, f"fallint: error: `{sel}` names no rule (see `fallint rules`)\n")
     if args.fal_version:
         from fallint.model.fal_release import check_version_choice
 
@@ -245,21 +279,8 @@ def _check(args, parser) -> int:
         fail_on=args.fail_on,
         apps=args.app,
         project_options=project_options,
+        record=replayable,
     )
-    cwd = _working_directory()
-    if cwd is None:
-        return 2
-    modes = [m for m, on in (("--fix-only", args.fix_only), ("--diff", args.diff),
-                             ("--add-ignore", args.add_ignore)) if on]
-    if len(modes) > 1:
-        parser.exit(2, f"fallint: error: {' and '.join(modes)} cannot be combined\n")
-    if args.add_ignore and args.fix:
-        parser.exit(2, "fallint: error: --add-ignore and --fix cannot be combined\n")
-    # A CLI run is one short-lived batch: the objects it builds live until
-    # exit, so cyclic garbage collection only costs time (~0.25 s on 1,000 apps).
-    import gc
-
-    gc.disable()
     try:
         result = check_paths(args.paths, options, cwd)
     except UsageError as exc:
@@ -289,24 +310,64 @@ def _check(args, parser) -> int:
         explicit = True if (args.diff or args.fix_only) else args.fix
         accept = project_policy(result.projects, fix_cli=explicit, unsafe_cli=args.unsafe_fixes)
         return fix_run(args, result, options, cwd, unsafe=unsafe, accept=accept)
+    app_keys = [a.key for p in result.projects for a in p.all_apps]
+    code = _report(args, result.diagnostics, cwd, len(result.projects), result.apps_checked, app_keys,
+                   result.files.lines if result.files else None,
+                   args.unsafe_fixes if args.unsafe_fixes is not None else any(c.unsafe_fixes for c in configs))
+    print_internal(result)
+    if code == 2:
+        return 2
+    if run_key is not None and result.record is not None and not result.internal_errors:
+        from fallint.diagnostics import pack
+        from fallint.loading import runcache
+
+        runcache.save(run_key, runcache.runs_directory(args.cache_dir), result.record, {
+            "diagnostics": [pack(d) for d in result.diagnostics],
+            "projects": len(result.projects),
+            "apps": result.apps_checked,
+            "app_keys": app_keys,
+            "failed": result.failed,
+            "unsafe": any(c.unsafe_fixes for c in configs),
+        })
+    return exit_code(result, args.exit_zero)
+
+
+def _replay(args, stored: dict, cwd: Path) -> int:
+    """Print a stored run's result (see :mod:`fallint.loading.runcache`)."""
+    from fallint.diagnostics import unpack
+    from fallint.loading.files import FileCache
+
+    diagnostics = [unpack(d) for d in stored["diagnostics"]]
+    unsafe = args.unsafe_fixes if args.unsafe_fixes is not None else stored["unsafe"]
+    code = _report(args, diagnostics, cwd, stored["projects"], stored["apps"], stored["app_keys"],
+                   FileCache().lines, unsafe)
+    if code == 2:
+        return 2
+    return 0 if args.exit_zero else (1 if stored["failed"] else 0)
+
+
+def _report(args, diagnostics: list, cwd: Path, projects: int, apps: int, app_keys: list[str],
+            read_lines, unsafe: bool) -> int:
+    """Print (or write to ``--output-file``) the report of a check; 2 when
+    the file cannot be written, else 0."""
     if args.app:
-        known = {a.key for p in result.projects for a in p.all_apps}
+        known = set(app_keys)
         missing = [a for a in args.app if a not in known]
-        if missing and result.projects:
+        if missing and projects:
             print(f"fallint: warning: no app named {', '.join(missing)} in the checked projects", file=sys.stderr)
 
     from fallint.reports import RunSummary, render, use_color
 
     fmt = args.output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "full")
     text = render(
-        result.diagnostics,
+        diagnostics,
         fmt,
         cwd=cwd,
         color=use_color(sys.stdout) and not args.output_file,
-        summary=RunSummary(projects=len(result.projects), apps=result.apps_checked),
+        summary=RunSummary(projects=projects, apps=apps),
         statistics=args.statistics,
         quiet=args.quiet,
-        read_lines=result.files.lines if result.files else None,
+        read_lines=read_lines,
         unsafe_fixes=unsafe,
     )
     if args.output_file:
@@ -319,8 +380,7 @@ def _check(args, parser) -> int:
     else:
         sys.stdout.write(text)
     sys.stdout.flush()
-    print_internal(result)
-    return exit_code(result, args.exit_zero)
+    return 0
 
 
 def _working_directory() -> Path | None:

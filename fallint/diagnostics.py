@@ -137,3 +137,36 @@ def display_path(path: Path, cwd: Path | None = None) -> str:
     except ValueError:  # different drive on Windows
         rel = p
     return rel.replace(os.sep, "/")
+
+
+# -- plain data (the run cache stores diagnostics this way) ----------------------
+
+
+def _pack_location(loc: Location) -> tuple:
+    return (os.fspath(loc.path), loc.line, loc.column, loc.end_line, loc.end_column)
+
+
+def _unpack_location(data: tuple) -> Location:
+    path, line, column, end_line, end_column = data
+    return Location(Path(path), line, column, end_line, end_column)
+
+
+def pack(d: Diagnostic) -> tuple:
+    """``d`` as tuples, strings and numbers (for :mod:`marshal`); :func:`unpack` reverses it."""
+    fix = None
+    if d.fix is not None:
+        fix = (d.fix.applicability, d.fix.message, tuple(
+            (os.fspath(e.path), e.line, e.column, e.end_line, e.end_column, e.content) for e in d.fix.edits
+        ))
+    related = tuple((_pack_location(r.location), r.message) for r in d.related)
+    return (d.code, d.name, d.severity, d.message, _pack_location(d.location), d.app, d.key, d.help,
+            related, fix)
+
+
+def unpack(data: tuple) -> Diagnostic:
+    code, name, severity, message, location, app, key, help, related, fix = data
+    return Diagnostic(
+        code, name, severity, message, _unpack_location(location), app, key, help,
+        tuple(Related(_unpack_location(loc), text) for loc, text in related),
+        None if fix is None else Fix(fix[0], fix[1], tuple(Edit(Path(e[0]), *e[1:]) for e in fix[2])),
+    )

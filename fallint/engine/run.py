@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 from fallint.diagnostics import SEVERITY_RANK, Diagnostic
 from fallint.engine.selection import Selection, selection
 from fallint.engine.suppress import Suppression, line_suppressions, parse_comment
+from fallint.loading import fs
 from fallint.loading.discovery import UsageError, mentions_fal, resolve_targets
 from fallint.loading.files import FileCache, forget_real_paths
 from fallint.model.project import Project, load_project
@@ -35,6 +37,9 @@ class Options:
     #: absolute path -> text read instead of the file on disk (``--diff``'s
     #: later passes lint the fixed text without writing it)
     overlays: dict | None = None
+    #: record the file-system questions the run asks (``RunResult.record``:
+    #: see :mod:`fallint.loading.runcache`)
+    record: bool = False
 
 
 @dataclass
@@ -47,6 +52,8 @@ class RunResult:
     files: FileCache | None = None
     #: template directories discovery skipped (``--verbose`` lists them)
     skipped_templates: list[str] = field(default_factory=list)
+    #: what the run asked the file system (with ``Options.record``)
+    record: fs.Recorder | None = None
 
 
 @dataclass
@@ -74,7 +81,7 @@ def load_projects(paths: list[str], options: Options | None = None, cwd: Path | 
     projects: dict[Path, Project] = {}
 
     def load(pp: Path) -> Project:
-        key = Path(os.path.realpath(pp))
+        key = Path(fs.realpath(pp))
         proj = projects.get(key)
         if proj is None:
             proj = load_project(pp, files, app_filter)
@@ -88,7 +95,7 @@ def load_projects(paths: list[str], options: Options | None = None, cwd: Path | 
         for cand in candidates:
             proj = load(cand)
             if _has_fal(proj):
-                key = Path(os.path.realpath(cand))
+                key = Path(fs.realpath(cand))
                 if key not in chosen:
                     chosen.append(key)
                 if kind == "file":
@@ -103,6 +110,15 @@ def check_paths(paths: list[str], options: Options | None = None, cwd: Path | No
     """
     options = options or Options()
     cwd = cwd or Path(os.getcwd())
+    if options.record and not options.overlays:
+        with fs.recording(time.time_ns()) as recorder:
+            result = _check_paths(paths, options, cwd)
+        result.record = recorder
+        return result
+    return _check_paths(paths, options, cwd)
+
+
+def _check_paths(paths: list[str], options: Options, cwd: Path) -> RunResult:
     loaded = load_projects(paths, options, cwd)
     files, templates = loaded.files, loaded.skipped_templates
 

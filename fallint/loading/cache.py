@@ -65,7 +65,7 @@ except ImportError:  # pragma: no cover - an interpreter without it
 from fallint import __version__
 from fallint.loading.files import is_dir, open_regular, read_bounded
 
-CACHE_DIR_NAME = ".fallint_cache"
+from fallint.loading.fs import HIDDEN as CACHE_DIR_NAME  # (listings leave it out)
 #: the entries' directory inside a cache directory (bumped with the layout;
 #: per interpreter, as the marshal format may change between versions)
 ENTRIES_DIR = f"v2-{sys.implementation.cache_tag or sys.implementation.name}"
@@ -454,6 +454,9 @@ def clean(paths: Iterable[str], cache_dir: str | None = None, out: Any = None) -
             continue
         found.update(dict.fromkeys(_caches_under(top if top.is_dir() else top.parent)))
     removed = [path for path in found if _remove(path)]
+    # the stored runs (loading/runcache.py): of every project, they are a cache too
+    runs_base = Path(os.path.abspath(cache_dir)) if cache_dir is not None else user_cache_dir()
+    removed += [path for path in _runs_under(runs_base) if _remove(path)]
     if cache_dir is not None:
         directory = Path(os.path.abspath(cache_dir))
         if _remove_entries(directory):
@@ -463,6 +466,15 @@ def clean(paths: Iterable[str], cache_dir: str | None = None, out: Any = None) -
     if not removed:
         print("nothing to clean", file=out)
     return 0
+
+
+def _runs_under(base: Path) -> list[Path]:
+    """The run directories (``runs-*``, one per interpreter) in ``base``."""
+    try:
+        names = sorted(os.listdir(base))
+    except OSError:
+        return []
+    return [base / n for n in names if n.startswith("runs-") and _real_directory(base / n)]
 
 
 def _caches_under(top: Path) -> list[Path]:

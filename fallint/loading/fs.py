@@ -33,6 +33,13 @@ try:  # the built-in module: hashlib would load OpenSSL too (~2 ms) for blake2b 
 except ImportError:  # pragma: no cover - an interpreter without it
     from hashlib import blake2b
 
+#: fallint's own cache directory (fallint.loading.cache.CACHE_DIR_NAME):
+#: left out of every directory listing, so that a run creating it does not
+#: change what the next run sees (and no rule ever looks into it)
+HIDDEN = ".fallint_cache"
+
+_HIDDEN_PART = os.sep + HIDDEN
+
 #: a file modified this close to (or after) the start of the run that read it
 #: is also compared by content: file-system timestamps are coarse (a kernel
 #: tick), so two writes in one tick can leave the same times and size
@@ -49,6 +56,8 @@ class Recorder:
         self.spoiled: str | None = None
 
     def note(self, kind: str, path: str, answer: Any) -> None:
+        if _HIDDEN_PART in path:
+            return  # fallint's own cache (created by the run itself) is no input
         key = (kind, path)
         known = self.answers.get(key, _MISSING)
         if known is _MISSING:
@@ -195,14 +204,21 @@ def file_size(path: Any) -> int:
 def listdir(path: Any) -> list[str]:
     """``os.listdir`` (OSError as it raises it)."""
     text = os.fspath(path)
-    if not _ACTIVE:
-        return os.listdir(text)
     try:
-        names = os.listdir(text)
+        names = _listdir(text)
     except (OSError, ValueError) as exc:
-        _ACTIVE[-1].note("list", text, _errno(exc))
+        if _ACTIVE:
+            _ACTIVE[-1].note("list", text, _errno(exc))
         raise
-    _ACTIVE[-1].note("list", text, tuple(names))
+    if _ACTIVE:
+        _ACTIVE[-1].note("list", text, tuple(names))
+    return names
+
+
+def _listdir(path: str) -> list[str]:
+    names = os.listdir(path)
+    if HIDDEN in names:
+        names.remove(HIDDEN)
     return names
 
 
@@ -212,6 +228,8 @@ def _scan(path: str) -> tuple:
     dirs, others, links = [], [], []
     with os.scandir(path) as entries:
         for entry in entries:
+            if entry.name == HIDDEN:
+                continue
             try:
                 is_dir = entry.is_dir()
             except OSError:
@@ -265,6 +283,8 @@ def _kinds(path: str) -> list[tuple[str, bool]]:
     out = []
     with os.scandir(path) as entries:
         for entry in entries:
+            if entry.name == HIDDEN:
+                continue
             try:
                 out.append((entry.name, entry.is_dir(follow_symlinks=False)))
             except OSError:
@@ -299,7 +319,7 @@ def glob(base: Any, pattern: str) -> list[Path]:
     """``Path(base).glob(pattern)``, sorted (errors as ``Path.glob`` raises them)."""
     key = f"{os.fspath(base)}\x00{pattern}"
     try:
-        found = sorted(Path(base).glob(pattern))
+        found = _glob(base, pattern)
     except (OSError, ValueError, NotImplementedError) as exc:
         if _ACTIVE:
             _ACTIVE[-1].note("glob", key, _errno(exc))
@@ -309,10 +329,14 @@ def glob(base: Any, pattern: str) -> list[Path]:
     return found
 
 
+def _glob(base: Any, pattern: str) -> list[Path]:
+    return sorted(p for p in Path(base).glob(pattern) if HIDDEN not in p.parts)
+
+
 def _glob_answer(key: str) -> Any:
     base, _, pattern = key.partition("\x00")
     try:
-        return tuple(str(p) for p in sorted(Path(base).glob(pattern)))
+        return tuple(str(p) for p in _glob(base, pattern))
     except (OSError, ValueError, NotImplementedError) as exc:
         return _errno(exc)
 
@@ -416,7 +440,7 @@ def unchanged(questions: list, limit: int = 64 * 1024 * 1024) -> str | None:
             same = _stat_answer(path, kind == "stat") == answer
         elif kind == "list":
             try:
-                same = tuple(os.listdir(path)) == answer
+                same = tuple(_listdir(path)) == answer
             except (OSError, ValueError) as exc:
                 same = _errno(exc) == answer
         elif kind == "walk":
