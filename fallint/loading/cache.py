@@ -63,7 +63,7 @@ except ImportError:  # pragma: no cover - an interpreter without it
     from hashlib import blake2b
 
 from fallint import __version__
-from fallint.loading.files import is_dir, open_regular, read_bounded
+from fallint.loading.files import open_regular, read_bounded
 
 from fallint.loading.fs import HIDDEN as CACHE_DIR_NAME  # (listings leave it out)
 #: the entries' directory inside a cache directory (bumped with the layout;
@@ -380,6 +380,12 @@ def _real_directory(path: Path | str) -> bool:
         return stat.S_ISDIR(os.lstat(path).st_mode)
     except (OSError, ValueError):
         return False
+
+
+def is_dir(path: Path | str) -> bool:
+    """``os.path.isdir``: the cache's own directories are asked directly,
+    never through :mod:`fallint.loading.fs` (they are no input of a run)."""
+    return os.path.isdir(path)
 
 
 def _real_directory_or_absent(path: Path | str) -> bool:

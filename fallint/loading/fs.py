@@ -22,6 +22,7 @@ cannot tell two writes apart) is also judged by a digest of its bytes.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat as _stat
 from contextlib import contextmanager
@@ -466,6 +467,63 @@ def unchanged(questions: list, limit: int = 64 * 1024 * 1024) -> str | None:
     return None
 
 
+_ENOENT = ("err", errno.ENOENT)
+
+
 def questions(recorder: Recorder) -> list:
-    """The recorder's questions as plain data (for :mod:`marshal`)."""
-    return [[kind, path, answer] for (kind, path), answer in recorder.answers.items()]
+    """The recorder's questions as plain data (for :mod:`marshal`).
+
+    Most questions a run asks are about paths that do not exist (is there a
+    local ``torch.py``? a ``torch/__init__.py``?), tens of thousands on a
+    large project.  Each is replaced by a listing of the nearest directory
+    that exists, when its name is not in it: as long as that listing is the
+    same, the path still does not exist -- one question per directory
+    instead of one per path."""
+    answers = recorder.answers
+    listings: dict[str, Any] = {}
+    out: list = []
+    added: set[str] = set()
+    for (kind, path), answer in answers.items():
+        if (kind == "stat" or kind == "lstat") and answer == _ENOENT:
+            directory = _absent_from(path, answers, listings)
+            if directory is not None:
+                if directory not in added and ("list", directory) not in answers:
+                    added.add(directory)
+                    out.append(["list", directory, listings[directory]])
+                continue
+        out.append([kind, path, answer])
+    return out
+
+
+def _absent_from(path: str, answers: dict, listings: dict) -> str | None:
+    """The nearest existing directory above ``path`` whose listing (now, and
+    as the run saw it if it listed it) shows that ``path`` does not exist,
+    or None (then the path's own question stays)."""
+    current = path
+    for _ in range(64):
+        parent, name = os.path.split(current)
+        if not name or not parent or parent == current or not name.isascii():
+            return None  # (a name the file system may normalise: asked as it is)
+        if parent not in listings:
+            try:
+                live: Any = tuple(_listdir(parent))
+            except FileNotFoundError:
+                live = _GONE
+            except (OSError, ValueError):
+                live = None
+            seen = answers.get(("list", parent), live)
+            listings[parent] = live if seen == live else None
+        names = listings[parent]
+        if names is None:
+            return None
+        if names is _GONE:
+            current = parent
+            continue
+        folded = name.lower()  # a case-insensitive file system would find `Torch.py`
+        if any(n.lower() == folded for n in names):
+            return None
+        return parent
+    return None
+
+
+_GONE = object()

@@ -29,7 +29,8 @@ def test_scale_script_runs(tmp_path):
     assert run.returncode == 0, run.stderr
     lines = [line for line in run.stdout.splitlines() if line.startswith("| 2 |")]
     assert [line.split("|")[2].strip() for line in lines] == [
-        "cold (CI: fresh clone, --no-cache)", "warm", "pre-commit: one app file changed, files passed"]
+        "cold (CI: fresh clone, --no-cache)", "first run (empty cache: writes it)",
+        "warm (nothing changed: the run is replayed)", "pre-commit: one app file changed, files passed"]
 
 
 def test_realistic_project_is_clean_and_real_shaped(tmp_path):
@@ -61,4 +62,4 @@ def test_scale_script_runs_real_shape(tmp_path):
                          capture_output=True, text=True, cwd=REPO, timeout=300, check=False)
     assert run.returncode == 0, run.stderr
     lines = [line for line in run.stdout.splitlines() if line.startswith("| 2 |")]
-    assert len(lines) == 3 and all(line.count("|") == 10 for line in lines), lines
+    assert len(lines) == 4 and all(line.count("|") == 10 for line in lines), lines

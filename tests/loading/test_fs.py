@@ -171,3 +171,40 @@ def test_walk_is_os_walk(tmp_path):
     (tmp_path / "link").symlink_to(tmp_path / "a")
     assert list(fs.walk(tmp_path)) == list(os.walk(tmp_path))
     assert list(fs.walk(tmp_path, followlinks=True)) == list(os.walk(tmp_path, followlinks=True))
+
+
+def test_questions_about_missing_paths_become_one_listing(tmp_path):
+    (tmp_path / "pkg").mkdir()
+    names = [f"mod{i}.py" for i in range(50)]
+
+    def body():
+        for name in names:
+            fs.isfile(tmp_path / "pkg" / name)
+            fs.isdir(tmp_path / "pkg" / "deep" / "er" / name)
+
+    questions = fs.questions(_record(body))
+    assert [(kind, path) for kind, path, _ in questions] == [("list", str(tmp_path / "pkg"))]
+    assert fs.unchanged(questions) is None
+    (tmp_path / "pkg" / "deep").mkdir()  # the deeper paths' nearest directory changed
+    assert fs.unchanged(questions) == str(tmp_path / "pkg")
+
+
+@pytest.mark.parametrize("create", ["pkg/mod7.py", "pkg/MOD7.PY", "pkg/deep/er/mod3.py"])
+def test_a_missing_path_that_appears_is_noticed(tmp_path, create):
+    (tmp_path / "pkg").mkdir()
+
+    def body():
+        fs.isfile(tmp_path / "pkg" / "mod7.py")
+        fs.isdir(tmp_path / "pkg" / "deep" / "er" / "mod3.py")
+
+    questions = fs.questions(_record(body))
+    target = tmp_path / create
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("")
+    assert fs.unchanged(questions) is not None
+
+
+def test_a_name_present_in_another_case_keeps_its_own_question(tmp_path):
+    (tmp_path / "Torch.py").write_text("")
+    questions = fs.questions(_record(lambda: fs.isfile(tmp_path / "torch.py")))
+    assert [kind for kind, _, _ in questions] == ["stat"]
