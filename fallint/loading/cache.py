@@ -4,8 +4,10 @@ A Python file's :class:`~fallint.model.sources.FileResult` (its module
 index, or its syntax / encoding error) is a pure function of its bytes, so it
 is stored under the blake2b digest of those bytes and reused while they do not
 change: a warm run reads small JSON files and neither imports nor runs libcst.
-Only facts about single files are cached -- never diagnostics, never an
-error that depends on the file system (missing, unreadable, too large).
+Only facts about single files are cached here -- never an error that depends
+on the file system (missing, unreadable, too large).  Whole runs, with their
+diagnostics, are :mod:`fallint.loading.runcache`'s, stored with every
+file-system answer they depended on.
 
 Where (:func:`project_cache`)
     ``.fallint_cache/`` in the project directory (created on the first write,
