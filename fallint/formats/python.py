@@ -437,21 +437,42 @@ class ModuleIndex:
     # -- queries -----------------------------------------------------------
 
     @cached_property
-    def _by_name(self) -> dict[str, list[tuple[str, int]]]:
-        """Each bound name -> where its bindings are, as (group, position)."""
-        table: dict[str, list[tuple[str, int]]] = {}
+    def _by_name(self) -> dict[str, Any]:
+        """Each bound name -> where its bindings are: one code, or a tuple of
+        codes when it is bound several times (:meth:`_places` decodes them).
+        A code is ``group number << 20 | position``: plain ints, where a list
+        of ``(group, position)`` tuples per name was a tenth of a large run's
+        memory."""
+        table: dict[str, Any] = {}
         packed = self.__dict__.get("_packed")
-        for group in _BINDING_GROUPS:
+        for number, group in enumerate(_BINDING_GROUPS):
             if packed is not None and group not in self.__dict__:
                 names = [raw[0] for raw in packed[group]]
             else:
                 names = [entry.name for entry in getattr(self, group)]
+            base = number << 20
             for position, name in enumerate(names):
-                table.setdefault(name, []).append((group, position))
+                known = table.get(name)
+                code = base | position
+                if known is None:
+                    table[name] = code
+                elif type(known) is int:
+                    table[name] = (known, code)
+                else:
+                    table[name] = (*known, code)
         return table
 
+    def _places(self, name: str) -> list[tuple[str, int]]:
+        """Where ``name``'s bindings are, as (group, position)."""
+        codes = self._by_name.get(name)
+        if codes is None:
+            return []
+        if type(codes) is int:
+            return [(_BINDING_GROUPS[codes >> 20], codes & 0xFFFFF)]
+        return [(_BINDING_GROUPS[c >> 20], c & 0xFFFFF) for c in codes]
+
     def _named(self, name: str, group: str | None = None) -> list[Binding]:
-        return [self._entry(g, p) for g, p in self._by_name.get(name, ()) if group is None or g == group]
+        return [self._entry(g, p) for g, p in self._places(name) if group is None or g == group]
 
     def binding(self, name: str) -> Binding | None:
         """The binding of module-level ``name`` that wins at import time."""
@@ -467,10 +488,10 @@ class ModuleIndex:
         ``("imports", module, level, attr)``, ``("functions", decorated)``,
         ``("assignments", alias, applied)`` or ``("classes",)``; None when
         ``name`` has no binding or several."""
-        places = self._by_name.get(name)
-        if places is None or len(places) != 1:
-            return None
-        group, position = places[0]
+        code = self._by_name.get(name)
+        if type(code) is not int:
+            return None  # no binding, or several
+        group, position = _BINDING_GROUPS[code >> 20], code & 0xFFFFF
         values = self._fields(group, position, _FACT_FIELDS[group])
         if group == "functions":
             return (group, bool(values[0]))
@@ -481,8 +502,8 @@ class ModuleIndex:
     def names(self) -> list[str]:
         """Module-level names in the order they are first bound."""
         first: dict[str, int] = {}
-        for name, places in self._by_name.items():
-            first[name] = min(self._order(group, position) for group, position in places)
+        for name in self._by_name:
+            first[name] = min(self._order(group, position) for group, position in self._places(name))
         return sorted(first, key=first.__getitem__)
 
     def _order(self, group: str, position: int) -> int:

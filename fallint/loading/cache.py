@@ -267,14 +267,15 @@ class Cache:
 
     # -- writing -----------------------------------------------------------
 
-    def put(self, digest: str, result: Any) -> bool:
-        """Store ``result`` when it is cacheable; False when it was not
+    def put(self, digest: str, result: Any, packed: list | None = None) -> bool:
+        """Store ``result`` (``packed``: its :meth:`to_list`, when the caller
+        has it already) when it is cacheable; False when it was not
         written.  Never raises: a directory that cannot be created or written
         makes the cache switch to its fallback, or stop writing."""
         if not self.writable or not _cacheable(result) or self.secret is None:
             return False
         try:
-            blob = _encode(digest, result, self.secret)
+            blob = _encode(digest, result if packed is None else packed, self.secret)
         except (ValueError, TypeError, OverflowError, RecursionError):
             return False
         while True:
@@ -282,8 +283,11 @@ class Cache:
                 if not self._prepared:
                     _prepare(self.directory, follow=self._chosen)
                     self._prepared = True
-                # each level checked: a symlink inside the cache must not lead elsewhere
-                _make_dirs(self.directory, ENTRIES_DIR, digest[:2])
+                # each level checked (once per run): a symlink inside the cache must not lead elsewhere
+                made = self.__dict__.setdefault("_made", set())
+                if (self.directory, digest[:2]) not in made:
+                    _make_dirs(self.directory, ENTRIES_DIR, digest[:2])
+                    made.add((self.directory, digest[:2]))
                 _write_atomic(self.entry_path(digest), blob)
                 self.writes += 1
                 return True
@@ -312,7 +316,7 @@ def dump_payload(value: Any) -> bytes:
 
 
 def _encode(digest: str, result: Any, secret: bytes) -> bytes:
-    payload = dump_payload(result.to_list())
+    payload = dump_payload(result if isinstance(result, list) else result.to_list())
     header = json.dumps({"versions": cache_versions(), "digest": digest, "mac": _mac(payload, secret)})
     return header.encode("ascii") + b"\n" + payload
 

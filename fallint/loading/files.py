@@ -263,6 +263,34 @@ class FileCache:
                 hit = self._files[key] = read_text(key)
         return hit
 
+    def line(self, path: Path, number: int) -> str | None:
+        """Line ``number`` (1-based) of the file's text, None when it cannot
+        be read or is shorter.  A file not read yet is read for this, but its
+        text is not kept: a rule that needs one line of each of ten thousand
+        modules would otherwise hold them all until the run ends."""
+        text = os.path.abspath(path)
+        key = Path(text)
+        found = self._files.get(key)
+        if found is None and self.overlays and text in self.overlays:
+            found = self.read(key)
+        if found is None:
+            data = self._offered.pop(text, None)
+            if data is not None:
+                found = decode(key, data)
+            else:
+                self.reads += 1
+                found = read_text(key)
+        if not found.ok or number < 1:
+            return None
+        body = found.text
+        start = 0
+        for _ in range(number - 1):
+            start = body.find("\n", start) + 1
+            if start == 0:
+                return None
+        end = body.find("\n", start)
+        return body[start:] if end < 0 else body[start:end]
+
     def lines(self, path: Path) -> list[str] | None:
         f = self.read(path)
         return f.lines() if f.ok else None

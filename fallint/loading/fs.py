@@ -513,14 +513,16 @@ def _absent_from(path: str, answers: dict, listings: dict) -> str | None:
                 live = None
             seen = answers.get(("list", parent), live)
             listings[parent] = live if seen == live else None
+            if isinstance(live, tuple) and seen == live:
+                # a case-insensitive file system would find `Torch.py` for `torch.py`
+                listings[(parent,)] = {n.lower() for n in live}
         names = listings[parent]
         if names is None:
             return None
         if names is _GONE:
             current = parent
             continue
-        folded = name.lower()  # a case-insensitive file system would find `Torch.py`
-        if any(n.lower() == folded for n in names):
+        if name.lower() in listings[(parent,)]:
             return None
         return parent
     return None

@@ -351,14 +351,22 @@ class _Job:
     result: FileResult | None = None
 
 
-def _run_job(job: _Job, loader: Callable[[Path], FileResult], cache: Any) -> FileResult:
-    """Parse one file (here or in a worker) and put the result in the cache."""
+def _run_job(job: _Job, loader: Callable[[Path], FileResult], cache: Any, pack: bool = False) -> Any:
+    """Parse one file (here or in a worker) and put the result in the cache;
+    with ``pack``, the result as :meth:`FileResult.to_list` (packed once,
+    for the cache entry and for the caller alike)."""
     if job.data is None:
-        return loader(job.path)
+        result = loader(job.path)
+        return result.to_list() if pack else result
     result = load_bytes(job.path, job.data)
+    if not pack:
+        if cache is not None:
+            cache.put(job.digest, result)
+        return result
+    packed = result.to_list()
     if cache is not None:
-        cache.put(job.digest, result)
-    return result
+        cache.put(job.digest, result, packed)
+    return packed
 
 
 def _worker(task: tuple) -> list | None:
@@ -369,7 +377,7 @@ def _worker(task: tuple) -> list | None:
     off: parsing makes no reference cycles (libcst's trees have no parent
     links), and collections cost ~0.3 ms a file."""
     try:
-        return _run_job(*task).to_list()
+        return _run_job(*task, pack=True)
     except Exception:
         return None
 

@@ -78,10 +78,10 @@ class MemoryCache:
                 self._remember(digest, hit)
         return hit
 
-    def put(self, digest: str, result: Any) -> bool:
+    def put(self, digest: str, result: Any, packed: list | None = None) -> bool:
         self._remember(digest, result)
         if self.disk is not None:
-            self.disk.put(digest, result)
+            self.disk.put(digest, result, packed)
         return True
 
     def _remember(self, digest: str, result: Any) -> None:

@@ -264,9 +264,8 @@ class ApiNeedsNewerFal(RefRule):
 
         dotted = [entry.module] if entry.module != "fal" else []
         if not dotted:  # `import fal.x` binds `fal`: the dotted name is on the line
-            try:
-                line = app.project.read(path).text.split("\n")[entry.line - 1]
-            except (AttributeError, IndexError):
+            line = app.project.files.line(path, entry.line)
+            if line is None:
                 return
             dotted = _IMPORT_FAL_RE.findall(line)
         for module in dotted:
