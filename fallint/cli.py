@@ -339,8 +339,11 @@ def _replay(args, stored: dict, cwd: Path) -> int:
 
     diagnostics = [unpack(d) for d in stored["diagnostics"]]
     unsafe = args.unsafe_fixes if args.unsafe_fixes is not None else stored["unsafe"]
+    files = FileCache()
+    for path, data in stored.get("seen", {}).items():
+        files.offer(Path(path), data)
     code = _report(args, diagnostics, cwd, stored["projects"], stored["apps"], stored["app_keys"],
-                   FileCache().lines, unsafe)
+                   files.lines, unsafe)
     if code == 2:
         return 2
     return 0 if args.exit_zero else (1 if stored["failed"] else 0)

@@ -265,21 +265,16 @@ class FileCache:
 
     def line(self, path: Path, number: int) -> str | None:
         """Line ``number`` (1-based) of the file's text, None when it cannot
-        be read or is shorter.  A file not read yet is read for this, but its
-        text is not kept: a rule that needs one line of each of ten thousand
-        modules would otherwise hold them all until the run ends."""
+        be read or is shorter.  The bytes of a Python file the analysis read
+        (:meth:`offer`) are decoded for this without keeping the text beside
+        them: a rule that needs one line of each of ten thousand modules
+        would otherwise hold every module twice until the run ends."""
         text = os.path.abspath(path)
         key = Path(text)
         found = self._files.get(key)
-        if found is None and self.overlays and text in self.overlays:
-            found = self.read(key)
         if found is None:
-            data = self._offered.pop(text, None)
-            if data is not None:
-                found = decode(key, data)
-            else:
-                self.reads += 1
-                found = read_text(key)
+            data = self._offered.get(text) if not (self.overlays and text in self.overlays) else None
+            found = decode(key, data) if data is not None else self.read(key)
         if not found.ok or number < 1:
             return None
         body = found.text

@@ -52,17 +52,20 @@ class Recorder:
 
     def __init__(self, started_ns: int) -> None:
         self.started_ns = started_ns
-        self.answers: dict[tuple[str, str], Any] = {}
+        #: kind of question -> path -> answer
+        self.answers: dict[str, dict[str, Any]] = {}
         #: why the record cannot be reused (None: it can)
         self.spoiled: str | None = None
 
     def note(self, kind: str, path: str, answer: Any) -> None:
         if _HIDDEN_PART in path:
             return  # fallint's own cache (created by the run itself) is no input
-        key = (kind, path)
-        known = self.answers.get(key, _MISSING)
+        table = self.answers.get(kind)
+        if table is None:
+            table = self.answers[kind] = {}
+        known = table.get(path, _MISSING)
         if known is _MISSING:
-            self.answers[key] = answer
+            table[path] = answer
         elif known != answer and self.spoiled is None:
             self.spoiled = f"{path} changed during the run"
 
@@ -108,7 +111,15 @@ def spoil(why: str) -> None:
 
 
 def _errno(exc: BaseException) -> tuple:
-    return ("err", getattr(exc, "errno", None) or type(exc).__name__)
+    code = getattr(exc, "errno", None) or type(exc).__name__
+    answer = _ERRORS.get(code)
+    if answer is None:
+        answer = _ERRORS[code] = ("err", code)
+    return answer
+
+
+#: one answer tuple per error (a large run records tens of thousands of them)
+_ERRORS: dict[Any, tuple] = {}
 
 
 # -- stat and what it answers ------------------------------------------------------
@@ -406,8 +417,11 @@ def _identity(st: os.stat_result) -> tuple:
     return (_stat.S_IFMT(st.st_mode), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
 
 
-def _read_unchanged(path: str, answer: tuple, limit: int) -> bool:
-    """Does ``path`` still give the read ``answer`` recorded?"""
+def _read_unchanged(path: str, answer: tuple, limit: int, seen: dict | None = None,
+                    later: list | None = None) -> bool:
+    """Does ``path`` still give the read ``answer`` recorded?  With ``later``,
+    a file to compare by content is put there instead (every cheaper
+    question is asked first: a change they see spares reading it)."""
     if answer[0] == "err":
         from fallint.loading.files import read_error
 
@@ -423,20 +437,27 @@ def _read_unchanged(path: str, answer: tuple, limit: int) -> bool:
         return True
     if st.st_size > limit:
         return False
+    if later is not None:
+        later.append((path, answer))
+        return True
     try:
         with open(path, "rb") as handle:
             data = handle.read(limit + 1)
     except OSError:
         return False
+    if seen is not None:
+        seen[path] = data  # (the replay shows its lines without opening it again)
     return blake2b(data, digest_size=16).hexdigest() == digest
 
 
-def unchanged(questions: list, limit: int = 64 * 1024 * 1024) -> str | None:
+def unchanged(questions: list, limit: int = 64 * 1024 * 1024, seen: dict | None = None) -> str | None:
     """Ask the recorded ``questions`` (``[kind, path, answer]``) again: None
-    when every answer is the same, else the first path whose answer changed."""
+    when every answer is the same, else the first path whose answer changed.
+    The bytes of the files read to compare their content go into ``seen``."""
+    later: list = []
     for kind, path, answer in questions:
         if kind == "read":
-            same = _read_unchanged(path, answer, limit)
+            same = _read_unchanged(path, answer, limit, seen, later)
         elif kind == "stat" or kind == "lstat":
             same = _stat_answer(path, kind == "stat") == answer
         elif kind == "list":
@@ -464,6 +485,9 @@ def unchanged(questions: list, limit: int = 64 * 1024 * 1024) -> str | None:
             same = False
         if not same:
             return path
+    for path, answer in later:
+        if not _read_unchanged(path, answer, limit, seen):
+            return path
     return None
 
 
@@ -479,23 +503,29 @@ def questions(recorder: Recorder) -> list:
     that exists, when its name is not in it: as long as that listing is the
     same, the path still does not exist -- one question per directory
     instead of one per path."""
-    answers = recorder.answers
-    listings: dict[str, Any] = {}
+    listed = recorder.answers.get("list", {})
+    listings: dict[Any, Any] = {}
     out: list = []
     added: set[str] = set()
-    for (kind, path), answer in answers.items():
-        if (kind == "stat" or kind == "lstat") and answer == _ENOENT:
-            directory = _absent_from(path, answers, listings)
-            if directory is not None:
-                if directory not in added and ("list", directory) not in answers:
-                    added.add(directory)
-                    out.append(["list", directory, listings[directory]])
-                continue
-        out.append([kind, path, answer])
+    # the files read first: an edited file (the usual change) is found before
+    # the listings and stats are asked again
+    kinds = sorted(recorder.answers, key=lambda kind: kind != "read")
+    for kind in kinds:
+        table = recorder.answers[kind]
+        missing = kind == "stat" or kind == "lstat"
+        for path, answer in table.items():
+            if missing and answer == _ENOENT:
+                directory = _absent_from(path, listed, listings)
+                if directory is not None:
+                    if directory not in added and directory not in listed:
+                        added.add(directory)
+                        out.append(["list", directory, listings[directory]])
+                    continue
+            out.append([kind, path, answer])
     return out
 
 
-def _absent_from(path: str, answers: dict, listings: dict) -> str | None:
+def _absent_from(path: str, listed: dict, listings: dict) -> str | None:
     """The nearest existing directory above ``path`` whose listing (now, and
     as the run saw it if it listed it) shows that ``path`` does not exist,
     or None (then the path's own question stays)."""
@@ -511,7 +541,7 @@ def _absent_from(path: str, answers: dict, listings: dict) -> str | None:
                 live = _GONE
             except (OSError, ValueError):
                 live = None
-            seen = answers.get(("list", parent), live)
+            seen = listed.get(parent, live)
             listings[parent] = live if seen == live else None
             if isinstance(live, tuple) and seen == live:
                 # a case-insensitive file system would find `Torch.py` for `torch.py`

@@ -107,7 +107,9 @@ def run_key(command: dict, cwd: Path) -> str:
 
 def lookup(key: str, directory: Path) -> dict | None:
     """The stored result of run ``key`` when every question it asked still
-    has the same answer, else None."""
+    has the same answer, else None.  Its ``seen`` holds the bytes of the
+    files read to compare their content (so that the report does not read
+    them again)."""
     secret = cache_secret()
     if secret is None:
         return None
@@ -134,12 +136,14 @@ def lookup(key: str, directory: Path) -> dict | None:
         questions, result = entry["questions"], entry["result"]
     except (ValueError, TypeError, KeyError, EOFError, RecursionError):
         return None
-    if fs.unchanged(questions) is not None:
+    seen: dict[str, bytes] = {}
+    if fs.unchanged(questions, seen=seen) is not None:
         return None
     try:
         os.utime(path)  # recently used: kept by the pruning
     except OSError:
         pass
+    result["seen"] = seen
     return result
 
 

@@ -43,6 +43,7 @@ from __future__ import annotations
 import builtins
 import codecs
 import gc
+import marshal
 import os
 import re
 import sys
@@ -152,13 +153,11 @@ class FileResult:
     def to_list(self) -> list:
         """A compact JSON-able form, ``[index, error, message, line, column]``
         with the index as :meth:`ModuleIndex.to_list` (what the cache stores
-        and worker processes send back; a worker does both, so it is packed
-        once).  Do not modify the list."""
-        packed = self.__dict__.get("_as_list")
-        if packed is None:
-            index = self.index.to_list() if self.index is not None else None
-            packed = self.__dict__["_as_list"] = [index, self.error, self.message, self.line, self.column]
-        return packed
+        and worker processes send back)."""
+        # (not memoised: the packed form of every file would stay in memory
+        # beside the objects; a worker packs once, see _run_job)
+        index = self.index.to_list() if self.index is not None else None
+        return [index, self.error, self.message, self.line, self.column]
 
     @classmethod
     def from_list(cls, data: list) -> "FileResult":
@@ -369,15 +368,16 @@ def _run_job(job: _Job, loader: Callable[[Path], FileResult], cache: Any, pack: 
     return packed
 
 
-def _worker(task: tuple) -> list | None:
-    """A worker process's task: the result as :meth:`FileResult.to_list`
-    (several times cheaper to send than the objects), or None when it fails
+def _worker(task: tuple) -> bytes | None:
+    """A worker process's task: the result as :meth:`FileResult.to_list` in
+    :mod:`marshal` form (several times cheaper to send than the objects, and
+    its strings arrive interned: see ``formats.python._pack``), or None when it fails
     (the caller then parses the file itself, so a failure looks exactly as
     it does in a serial run).  A forked worker keeps the CLI's collector
     off: parsing makes no reference cycles (libcst's trees have no parent
     links), and collections cost ~0.3 ms a file."""
     try:
-        return _run_job(*task, pack=True)
+        return marshal.dumps(_run_job(*task, pack=True))
     except Exception:
         return None
 
@@ -409,7 +409,7 @@ def _parse_in_workers(jobs: list[_Job], loader: Callable, cache: Any, workers: i
             executor = _executor(workers)
             chunksize = max(1, -(-len(jobs) // (workers * 4)))
             for packed in executor.map(_worker, [(job, loader, cache) for job in jobs], chunksize=chunksize):
-                results.append(FileResult.from_list(packed) if packed is not None else None)
+                results.append(FileResult.from_list(marshal.loads(packed)) if packed is not None else None)
         except Exception:  # BrokenProcessPool (a worker died)...: finish serially
             shutdown_workers()
     return results + [None] * (len(jobs) - len(results))

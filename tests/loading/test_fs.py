@@ -161,7 +161,7 @@ def test_nothing_is_recorded_outside_a_recording(tmp_path):
     fs.isfile(tmp_path)
     with fs.recording(0) as recorder:
         pass
-    assert recorder.answers == {}
+    assert recorder.answers == {}  # (no question was asked inside)
 
 
 def test_walk_is_os_walk(tmp_path):

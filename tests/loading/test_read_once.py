@@ -85,7 +85,7 @@ def test_each_project_file_is_opened_once(project, cli, monkeypatch, tmp_path):
         res = cli(["check", *args, "--output-format", "concise", str(root)])
         assert "FAL114" in res.out, res.out + res.err
         mine = [p for p in opened if p.startswith(os.path.realpath(root)) and "cache" not in p]
-        assert sorted(mine) == sorted(set(mine)), mine  # never the same file twice
+        assert sorted(mine) == sorted(set(mine)), (args, [p[len(os.path.realpath(root)):] for p in mine])  # never the same file twice
         assert os.path.realpath(root / "pyproject.toml") in mine
         assert os.path.realpath(root / "apps/one.py") in mine
         monkeypatch.undo()

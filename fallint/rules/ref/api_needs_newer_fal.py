@@ -14,19 +14,16 @@ _IMPORT_FAL_RE = re.compile(r"\bfal(?:\.[A-Za-z_]\w*)+")
 
 def _text_position(app, path: Path, line: int, text: str, column: int) -> tuple[int, int]:
     """Where ``text`` first stands on ``line`` from ``column`` on (else ``column``)."""
-    try:
-        found = app.project.read(path).text.split("\n")[line - 1].find(text, column - 1)
-    except (AttributeError, IndexError, OSError):
-        found = -1
+    source = app.project.files.line(path, line)
+    found = source.find(text, column - 1) if source is not None else -1
     return (line, found + 1) if found >= 0 else (line, column)
 
 
 def _keyword_position(app, path: Path, keyword: str, value) -> tuple[int, int]:
     """Where ``keyword=`` stands before its ``value`` (the value's position when
     the keyword is not on the value's line)."""
-    try:
-        line = app.project.read(path).text.split("\n")[value.line - 1]
-    except (AttributeError, IndexError, OSError):
+    line = app.project.files.line(path, value.line)
+    if line is None:
         return value.line, value.column
     found = None
     for m in re.finditer(rf"\b{re.escape(keyword)}\s*=", line[: max(value.column - 1, 0)]):
@@ -206,7 +203,7 @@ class ApiNeedsNewerFal(RefRule):
             elif f"{entry.module}.{entry.attr}" in rel.data()["modules"]:
                 bound[entry.name] = f"{entry.module}.{entry.attr}"
         uses: list = []  # (dotted name, line, column, decorator or None)
-        for function in index.functions:
+        for function in index.decorated_functions():  # (the others are not decoded)
             uses += [(d.name, d.line, d.column, d) for d in function.decorators if d.name]
         for cls in index.classes:
             for method in cls.methods:
