@@ -89,13 +89,15 @@ def fallint_stamp() -> list:
 
 def run_key(command: dict, cwd: Path) -> str:
     """The key of a run: its command line (what decides the diagnostics,
-    not how they are printed), the working directory, the interpreter,
-    fallint's files and its dependencies' versions."""
+    not how they are printed), the working directory, the home directory
+    (``~`` in a configured path), the interpreter, fallint's files and its
+    dependencies' versions."""
     material = [
         FORMAT,
         __version__,
         sys.version,
         os.fspath(cwd),
+        os.environ.get("HOME"),  # `~` in a configured path
         sorted(command.items()),
         fallint_stamp(),
         [installed_version(name) for name in ("libcst", "packaging", "tomli")],
