@@ -312,8 +312,7 @@ def _check(args, parser) -> int:
         return fix_run(args, result, options, cwd, unsafe=unsafe, accept=accept)
     app_keys = [a.key for p in result.projects for a in p.all_apps]
     code = _report(args, result.diagnostics, cwd, len(result.projects), result.apps_checked, app_keys,
-                   result.files.lines if result.files else None,
-                   args.unsafe_fixes if args.unsafe_fixes is not None else any(c.unsafe_fixes for c in configs))
+                   result.files.lines if result.files else None, unsafe)
     print_internal(result)
     if code == 2:
         return 2

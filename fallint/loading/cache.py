@@ -253,11 +253,7 @@ class Cache:
         secret = self.secret
         if secret is None:
             return None
-        try:
-            with open_regular(self.entry_file(digest)) as handle:  # never a FIFO
-                blob = read_bounded(handle, MAX_ENTRY_BYTES)
-        except (OSError, ValueError):
-            return None
+        blob = read_entry(self.entry_file(digest))
         if blob is None:
             return None
         try:
@@ -317,30 +313,54 @@ def dump_payload(value: Any) -> bytes:
 
 def _encode(digest: str, result: Any, secret: bytes) -> bytes:
     payload = dump_payload(result if isinstance(result, list) else result.to_list())
-    header = json.dumps({"versions": cache_versions(), "digest": digest, "mac": _mac(payload, secret)})
-    return header.encode("ascii") + b"\n" + payload
+    return signed({"versions": cache_versions(), "digest": digest}, payload, secret)
 
 
 def _decode(blob: bytes, digest: str, secret: bytes) -> Any:
     from fallint.model.sources import FileResult  # imported on first use: libcst, only apps with Python files need it
 
-    head, sep, payload = blob.partition(b"\n")
-    if not sep:
-        raise ValueError("truncated")
-    header = json.loads(head)
-    if (
-        type(header) is not dict
-        or header.get("versions") != cache_versions()
-        or header.get("digest") != digest
-        # (a plain comparison: hmac.compare_digest would load OpenSSL, and
-        # timing reveals nothing useful about a local file)
-        or header.get("mac") != _mac(payload, secret)
-    ):
+    payload = verified(blob, {"versions": cache_versions(), "digest": digest}, secret)
+    if payload is None:
         raise ValueError("another version's, another file's, another key's or a damaged entry")
     result = FileResult.from_list(marshal.loads(payload))
     if not _cacheable(result):
         raise ValueError("not a cacheable result")
     return result
+
+
+def read_entry(path: Path | str) -> bytes | None:
+    """The bytes of a cache entry (a regular file: never a FIFO; at most
+    ``MAX_ENTRY_BYTES``), or None."""
+    try:
+        with open_regular(path) as handle:
+            return read_bounded(handle, MAX_ENTRY_BYTES)
+    except (OSError, ValueError):
+        return None
+
+
+def signed(header: dict, payload: bytes, secret: bytes) -> bytes:
+    """An entry: a JSON ``header`` line with the payload's MAC, then the payload."""
+    return json.dumps({**header, "mac": _mac(payload, secret)}).encode("ascii") + b"\n" + payload
+
+
+def verified(blob: bytes, expected: dict, secret: bytes) -> bytes | None:
+    """The payload of entry ``blob`` (see :func:`signed`) when its header has
+    the ``expected`` values and its MAC checks out with ``secret``, else None."""
+    head, sep, payload = blob.partition(b"\n")
+    try:
+        header = json.loads(head)
+    except ValueError:
+        return None
+    if (
+        not sep
+        or type(header) is not dict
+        or any(header.get(name) != value for name, value in expected.items())
+        # (a plain comparison: hmac.compare_digest would load OpenSSL, and
+        # timing reveals nothing useful about a local file)
+        or header.get("mac") != _mac(payload, secret)
+    ):
+        return None
+    return payload
 
 
 def _write_atomic(path: Path, blob: bytes) -> None:

@@ -122,50 +122,116 @@ def _errno(exc: BaseException) -> tuple:
 _ERRORS: dict[Any, tuple] = {}
 
 
-# -- stat and what it answers ------------------------------------------------------
+# -- asking, and asking again ----------------------------------------------------
 
 
-def _stat_answer(path: str, follow: bool) -> tuple:
-    """What a stat tells the analysis: the file type, and a regular file's size."""
+def _ask(kind: str, path: Any, call: Callable[[str], Any], answer: Callable[[Any], Any]) -> Any:
+    """``call(path)``, its answer (``answer`` of the value, or the error)
+    noted under ``kind`` while a recorder is active; errors are raised as
+    ``call`` raises them.  :data:`_AGAIN` asks each kind again."""
+    text = os.fspath(path)
+    if not _ACTIVE:
+        return call(text)
     try:
-        st = os.stat(path) if follow else os.lstat(path)
-    except (OSError, ValueError) as exc:
-        return _errno(exc)
+        value = call(text)
+    except (OSError, ValueError, NotImplementedError) as exc:
+        _ACTIVE[-1].note(kind, text, _errno(exc))
+        raise
+    _ACTIVE[-1].note(kind, text, answer(value))
+    return value
+
+
+def _answer_of(st: os.stat_result) -> tuple:
+    """What a stat tells the analysis: the file type, and a regular file's size."""
     kind = _stat.S_IFMT(st.st_mode)
     return (kind, st.st_size) if kind == _stat.S_IFREG else (kind,)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _listdir(path: str) -> list[str]:
+    names = os.listdir(path)
+    if HIDDEN in names:
+        names.remove(HIDDEN)
+    return names
+
+
+def _scan(path: str) -> tuple:
+    """One level of ``os.walk``: (directory names, other names, names of the
+    directories that are symbolic links), in the order the OS lists them."""
+    dirs, others, links = [], [], []
+    with os.scandir(path) as entries:
+        for entry in entries:
+            if entry.name == HIDDEN:
+                continue
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                dirs.append(entry.name)
+                try:
+                    if entry.is_symlink():
+                        links.append(entry.name)
+                except OSError:
+                    pass
+            else:
+                others.append(entry.name)
+    return tuple(dirs), tuple(others), tuple(links)
+
+
+def _kinds(path: str) -> list[tuple[str, bool]]:
+    out = []
+    with os.scandir(path) as entries:
+        for entry in entries:
+            if entry.name == HIDDEN:
+                continue
+            try:
+                out.append((entry.name, entry.is_dir(follow_symlinks=False)))
+            except OSError:
+                continue
+    return out
+
+
+def _glob(key: str) -> list[Path]:
+    """``Path(base).glob(pattern)`` for ``key`` = ``base NUL pattern``, sorted."""
+    base, _, pattern = key.partition("\x00")
+    return sorted(p for p in Path(base).glob(pattern) if HIDDEN not in p.parts)
+
+
+#: each kind of question: how it is asked, and the answer noted of its value
+_KINDS: dict[str, tuple[Callable[[str], Any], Callable[[Any], Any]]] = {
+    "stat": (os.stat, _answer_of),
+    "lstat": (os.lstat, _answer_of),
+    "list": (_listdir, tuple),
+    "kinds": (_kinds, tuple),
+    "walk": (_scan, _same),
+    "glob": (_glob, lambda found: tuple(str(p) for p in found)),
+    "real": (os.path.realpath, _same),
+    "realS": (lambda path: os.path.realpath(path, strict=True), _same),
+    "link": (os.readlink, _same),
+}
+
+
+def _again(kind: str, path: str) -> Any:
+    """The answer to a recorded question now."""
+    call, answer = _KINDS[kind]
+    try:
+        return answer(call(path))
+    except (OSError, ValueError, NotImplementedError) as exc:
+        return _errno(exc)
 
 
 def stat(path: Any) -> os.stat_result:
     """``os.stat``."""
-    text = os.fspath(path)
-    if not _ACTIVE:
-        return os.stat(text)
-    try:
-        st = os.stat(text)
-    except (OSError, ValueError) as exc:
-        _ACTIVE[-1].note("stat", text, _errno(exc))
-        raise
-    _ACTIVE[-1].note("stat", text, _answer_of(st))
-    return st
+    return _ask("stat", path, *_KINDS["stat"])
 
 
 def lstat(path: Any) -> os.stat_result:
     """``os.lstat``."""
-    text = os.fspath(path)
-    if not _ACTIVE:
-        return os.lstat(text)
-    try:
-        st = os.lstat(text)
-    except (OSError, ValueError) as exc:
-        _ACTIVE[-1].note("lstat", text, _errno(exc))
-        raise
-    _ACTIVE[-1].note("lstat", text, _answer_of(st))
-    return st
-
-
-def _answer_of(st: os.stat_result) -> tuple:
-    kind = _stat.S_IFMT(st.st_mode)
-    return (kind, st.st_size) if kind == _stat.S_IFREG else (kind,)
+    return _ask("lstat", path, *_KINDS["lstat"])
 
 
 def _kind(path: Any, follow: bool) -> int | None:
@@ -174,9 +240,10 @@ def _kind(path: Any, follow: bool) -> int | None:
         text = os.fspath(path)
     except TypeError:
         return None
-    answer = _stat_answer(text, follow)
+    kind = "stat" if follow else "lstat"
+    answer = _again(kind, text)
     if _ACTIVE:
-        _ACTIVE[-1].note("stat" if follow else "lstat", text, answer)
+        _ACTIVE[-1].note(kind, text, answer)
     return None if answer[0] == "err" else answer[0]
 
 
@@ -214,55 +281,8 @@ def file_size(path: Any) -> int:
 
 
 def listdir(path: Any) -> list[str]:
-    """``os.listdir`` (OSError as it raises it)."""
-    text = os.fspath(path)
-    try:
-        names = _listdir(text)
-    except (OSError, ValueError) as exc:
-        if _ACTIVE:
-            _ACTIVE[-1].note("list", text, _errno(exc))
-        raise
-    if _ACTIVE:
-        _ACTIVE[-1].note("list", text, tuple(names))
-    return names
-
-
-def _listdir(path: str) -> list[str]:
-    names = os.listdir(path)
-    if HIDDEN in names:
-        names.remove(HIDDEN)
-    return names
-
-
-def _scan(path: str) -> tuple:
-    """One level of ``os.walk``: (directory names, other names, names of the
-    directories that are symbolic links), in the order the OS lists them."""
-    dirs, others, links = [], [], []
-    with os.scandir(path) as entries:
-        for entry in entries:
-            if entry.name == HIDDEN:
-                continue
-            try:
-                is_dir = entry.is_dir()
-            except OSError:
-                is_dir = False
-            if is_dir:
-                dirs.append(entry.name)
-                try:
-                    if entry.is_symlink():
-                        links.append(entry.name)
-                except OSError:
-                    pass
-            else:
-                others.append(entry.name)
-    return tuple(dirs), tuple(others), tuple(links)
-
-
-def _scan_answer(path: str) -> tuple:
-    try:
-        return _scan(path)
-    except (OSError, ValueError) as exc:
-        return _errno(exc)
+    """``os.listdir``, without fallint's own cache directory (OSError as it raises it)."""
+    return _ask("list", path, *_KINDS["list"])
 
 
 def walk(top: Any, followlinks: bool = False,
@@ -274,15 +294,11 @@ def walk(top: Any, followlinks: bool = False,
     while stack:
         current = stack.pop()
         try:
-            dirs, others, links = _scan(current)
+            dirs, others, links = _ask("walk", current, *_KINDS["walk"])
         except (OSError, ValueError) as exc:
-            if _ACTIVE:
-                _ACTIVE[-1].note("walk", current, _errno(exc))
             if onerror is not None and isinstance(exc, OSError):
                 onerror(exc)
             continue
-        if _ACTIVE:
-            _ACTIVE[-1].note("walk", current, (dirs, others, links))
         names = list(dirs)
         yield current, names, list(others)
         skip = () if followlinks else links
@@ -291,66 +307,16 @@ def walk(top: Any, followlinks: bool = False,
                 stack.append(os.path.join(current, name))
 
 
-def _kinds(path: str) -> list[tuple[str, bool]]:
-    out = []
-    with os.scandir(path) as entries:
-        for entry in entries:
-            if entry.name == HIDDEN:
-                continue
-            try:
-                out.append((entry.name, entry.is_dir(follow_symlinks=False)))
-            except OSError:
-                continue
-    return out
-
-
 def scandir_kinds(path: Any) -> list[tuple[str, bool]]:
     """The names in directory ``path`` and whether each is a directory
     (links not followed), in the order the OS lists them; OSError when it
     cannot be listed."""
-    text = os.fspath(path)
-    try:
-        out = _kinds(text)
-    except (OSError, ValueError) as exc:
-        if _ACTIVE:
-            _ACTIVE[-1].note("kinds", text, _errno(exc))
-        raise
-    if _ACTIVE:
-        _ACTIVE[-1].note("kinds", text, tuple(out))
-    return out
-
-
-def _kinds_answer(path: str) -> Any:
-    try:
-        return tuple(_kinds(path))
-    except (OSError, ValueError) as exc:
-        return _errno(exc)
+    return _ask("kinds", path, *_KINDS["kinds"])
 
 
 def glob(base: Any, pattern: str) -> list[Path]:
     """``Path(base).glob(pattern)``, sorted (errors as ``Path.glob`` raises them)."""
-    key = f"{os.fspath(base)}\x00{pattern}"
-    try:
-        found = _glob(base, pattern)
-    except (OSError, ValueError, NotImplementedError) as exc:
-        if _ACTIVE:
-            _ACTIVE[-1].note("glob", key, _errno(exc))
-        raise
-    if _ACTIVE:
-        _ACTIVE[-1].note("glob", key, tuple(str(p) for p in found))
-    return found
-
-
-def _glob(base: Any, pattern: str) -> list[Path]:
-    return sorted(p for p in Path(base).glob(pattern) if HIDDEN not in p.parts)
-
-
-def _glob_answer(key: str) -> Any:
-    base, _, pattern = key.partition("\x00")
-    try:
-        return tuple(str(p) for p in _glob(base, pattern))
-    except (OSError, ValueError, NotImplementedError) as exc:
-        return _errno(exc)
+    return _ask("glob", f"{os.fspath(base)}\x00{pattern}", *_KINDS["glob"])
 
 
 # -- links -----------------------------------------------------------------------
@@ -358,17 +324,8 @@ def _glob_answer(key: str) -> Any:
 
 def realpath(path: Any, strict: bool = False) -> str:
     """``os.path.realpath``."""
-    text = os.fspath(path)
     kind = "realS" if strict else "real"
-    if not _ACTIVE:
-        return os.path.realpath(text, strict=strict)
-    try:
-        answer = os.path.realpath(text, strict=strict)
-    except (OSError, ValueError) as exc:
-        _ACTIVE[-1].note(kind, text, _errno(exc))
-        raise
-    _ACTIVE[-1].note(kind, text, answer)
-    return answer
+    return _ask(kind, path, *_KINDS[kind])
 
 
 def resolve(path: Any) -> Path:
@@ -378,16 +335,7 @@ def resolve(path: Any) -> Path:
 
 def readlink(path: Any) -> str:
     """``os.readlink``."""
-    text = os.fspath(path)
-    if not _ACTIVE:
-        return os.readlink(text)
-    try:
-        answer = os.readlink(text)
-    except (OSError, ValueError) as exc:
-        _ACTIVE[-1].note("link", text, _errno(exc))
-        raise
-    _ACTIVE[-1].note("link", text, answer)
-    return answer
+    return _ask("link", path, *_KINDS["link"])
 
 
 # -- reads -----------------------------------------------------------------------
@@ -458,31 +406,8 @@ def unchanged(questions: list, limit: int = 64 * 1024 * 1024, seen: dict | None 
     for kind, path, answer in questions:
         if kind == "read":
             same = _read_unchanged(path, answer, limit, seen, later)
-        elif kind == "stat" or kind == "lstat":
-            same = _stat_answer(path, kind == "stat") == answer
-        elif kind == "list":
-            try:
-                same = tuple(_listdir(path)) == answer
-            except (OSError, ValueError) as exc:
-                same = _errno(exc) == answer
-        elif kind == "walk":
-            same = _scan_answer(path) == answer
-        elif kind == "kinds":
-            same = _kinds_answer(path) == answer
-        elif kind == "glob":
-            same = _glob_answer(path) == answer
-        elif kind == "real" or kind == "realS":
-            try:
-                same = os.path.realpath(path, strict=kind == "realS") == answer
-            except (OSError, ValueError) as exc:
-                same = _errno(exc) == answer
-        elif kind == "link":
-            try:
-                same = os.readlink(path) == answer
-            except (OSError, ValueError) as exc:
-                same = _errno(exc) == answer
         else:
-            same = False
+            same = kind in _KINDS and _again(kind, path) == answer
         if not same:
             return path
     for path, answer in later:

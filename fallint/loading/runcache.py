@@ -30,7 +30,6 @@ digest, and runs whose worker processes read files themselves.
 
 from __future__ import annotations
 
-import json
 import marshal
 import os
 import sys
@@ -41,14 +40,15 @@ from typing import Any
 from fallint import __version__
 from fallint.loading import fs
 from fallint.loading.cache import (
-    MAX_ENTRY_BYTES,
-    _mac,
+    Cache,
     _write_atomic,
     cache_secret,
     installed_version,
+    read_entry,
+    signed,
     user_cache_dir,
+    verified,
 )
-from fallint.loading.files import open_regular, read_bounded
 
 #: the runs' directory in a cache directory (per interpreter: marshal's format)
 RUNS_DIR = f"runs-{sys.implementation.cache_tag or sys.implementation.name}"
@@ -102,9 +102,7 @@ def run_key(command: dict, cwd: Path) -> str:
         fallint_stamp(),
         [installed_version(name) for name in ("libcst", "packaging", "tomli")],
     ]
-    from _blake2 import blake2b  # (the interpreter's own module, as in fs)
-
-    return blake2b(repr(material).encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+    return Cache.digest(repr(material).encode("utf-8", "surrogatepass"))
 
 
 def lookup(key: str, directory: Path) -> dict | None:
@@ -116,24 +114,11 @@ def lookup(key: str, directory: Path) -> dict | None:
     if secret is None:
         return None
     path = directory / f"{key}.bin"
-    try:
-        with open_regular(path) as handle:
-            blob = read_bounded(handle, MAX_ENTRY_BYTES)
-    except (OSError, ValueError):
-        return None
-    if blob is None:
+    blob = read_entry(path)
+    payload = verified(blob, {"key": key, "format": FORMAT}, secret) if blob is not None else None
+    if payload is None:
         return None
     try:
-        head, sep, payload = blob.partition(b"\n")
-        header = json.loads(head)
-        if (
-            not sep
-            or type(header) is not dict
-            or header.get("key") != key
-            or header.get("format") != FORMAT
-            or header.get("mac") != _mac(payload, secret)
-        ):
-            return None
         entry = marshal.loads(payload)
         questions, result = entry["questions"], entry["result"]
     except (ValueError, TypeError, KeyError, EOFError, RecursionError):
@@ -162,10 +147,9 @@ def save(key: str, directory: Path, recorder: fs.Recorder, result: dict) -> bool
         payload = marshal.dumps({"questions": fs.questions(recorder), "result": result})
     except (ValueError, TypeError):
         return False
-    header = json.dumps({"key": key, "format": FORMAT, "mac": _mac(payload, secret)})
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        _write_atomic(directory / f"{key}.bin", header.encode("ascii") + b"\n" + payload)
+        _write_atomic(directory / f"{key}.bin", signed({"key": key, "format": FORMAT}, payload, secret))
     except OSError:
         return False
     _prune(directory)
